@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@app/common';
+import { CryptoModule } from '@app/crypto';
+import { DbModule } from '@app/db';
+import { QueueModule } from '@app/queue';
+import { TemplatesController } from './templates.controller';
+import { TemplatesService } from './templates.service';
+
+@Module({
+  imports: [AuthModule, CryptoModule, DbModule, QueueModule],
+  controllers: [TemplatesController],
+  providers: [TemplatesService],
+})
+export class TemplatesModule {}

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@app/config';
+import { migrate } from '@app/db';
+import { issueDevToken } from './dev-token';
+
+/**
+ * Operator commands: `migrate` (npm run db:migrate), `token` (npm run token) and
+ * `rotate-keys` (npm run keys:rotate).
+ */
+const USAGE = `usage:
+  migrate                                   apply prisma/migrations to DATABASE_URL
+  token --org <id> [--org <id>…] [--sub <uuid>] [--expires 12h]
+                                            print a development access token`;
+
+/** The project's prisma/migrations, from the source tree or from dist/. */
+function findUp(start: string, relative: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`${relative} not found above ${start}`);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'migrate': {
+      const config = loadConfig('migrate');
+      const migrationsDir = findUp(__dirname, 'prisma/migrations');
+      const result = await migrate(config.database.url, migrationsDir, (line) => process.stdout.write(`${line}\n`));
+      process.stdout.write(
+        `migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already up to date\n`,
+      );
+      return;
+    }
+    case 'token': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { org: { type: 'string', multiple: true }, sub: { type: 'string' }, expires: { type: 'string' } },
+      });
+      if (!values.org?.length) throw new Error(`--org is required\n${USAGE}`);
+      const config = loadConfig('token');
+      process.stdout.write(`${await issueDevToken(config, { orgs: values.org, subject: values.sub, expiresIn: values.expires })}\n`);
+      return;
+    }
+    default:
+      throw new Error(USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

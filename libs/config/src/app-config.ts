@@ -1,0 +1,182 @@
+import * as path from 'node:path';
+import {
+  boolean,
+  ConfigError,
+  duration,
+  Env,
+  hostPortList,
+  integer,
+  list,
+  oneOf,
+  optionalString,
+  requiredString,
+  url,
+} from './env-parsers';
+
+/** Which process is booting: each one requires only the settings it uses. */
+export type ProcessRole = 'api' | 'worker' | 'migrate' | 'rotate-keys' | 'token';
+
+const NEEDS_DATABASE: readonly ProcessRole[] = ['api', 'worker', 'migrate', 'rotate-keys'];
+const NEEDS_REDIS: readonly ProcessRole[] = ['api', 'worker'];
+
+export interface RawAesKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Dev conveniences (generated JWT and encryption keys under dataDir) are allowed. */
+  devMode: boolean;
+  dataDir: string;
+  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  database: { url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number };
+  redis: { url: string; commandTimeoutMs: number };
+  auth: {
+    jwksUrl?: string;
+    jwksFile?: string;
+    issuer?: string;
+    audience?: string;
+    orgsClaim: string;
+  };
+  tokenEncryption: { rawKeys: RawAesKey[]; kmsKeyArn?: string };
+  templates: { quotaPerOrg: number };
+  rateLimit: { requestsPerWindow: number; windowMs: number };
+  validation: {
+    concurrency: number;
+    attempts: number;
+    backoffMs: number;
+    sweepIntervalMs: number;
+    sweepMinAgeMs: number;
+    stalledIntervalMs: number;
+    revalidateIntervalMs: number;
+  };
+  worker: { httpPort: number };
+  registry: {
+    insecureHosts: string[];
+    allowedPrivateHosts: string[];
+    caFile?: string;
+    connectTimeoutMs: number;
+    requestTimeoutMs: number;
+    totalTimeoutMs: number;
+  };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * Reads and validates the environment once. The only place in the code base that reads
+ * process.env; a bad value throws ConfigError naming the variable.
+ */
+export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const devMode = nodeEnv !== 'production';
+  const config: AppConfig = {
+    nodeEnv,
+    devMode,
+    dataDir: path.resolve(optionalString(env, 'DATA_DIR') ?? '.data'),
+    http: {
+      host: optionalString(env, 'HOST') ?? '0.0.0.0',
+      port: integer(env, 'PORT', 3000, 0, 65535),
+      bodyLimitBytes: 64 * 1024,
+      trustProxy: boolean(env, 'TRUST_PROXY', false),
+    },
+    database: {
+      url: urlFor(role, NEEDS_DATABASE, env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+      poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+      connectTimeoutMs: duration(env, 'DATABASE_CONNECT_TIMEOUT', 3 * SECOND, 100, MINUTE),
+      statementTimeoutMs: duration(env, 'DATABASE_STATEMENT_TIMEOUT', 5 * SECOND, 100, 10 * MINUTE),
+    },
+    redis: {
+      url: urlFor(role, NEEDS_REDIS, env, 'REDIS_URL', ['redis:', 'rediss:']),
+      commandTimeoutMs: duration(env, 'REDIS_COMMAND_TIMEOUT', 2 * SECOND, 100, MINUTE),
+    },
+    auth: {
+      jwksUrl: url(env, 'AUTH_JWKS_URL', ['https:', 'http:']),
+      jwksFile: optionalString(env, 'AUTH_JWKS_FILE'),
+      issuer: optionalString(env, 'AUTH_ISSUER'),
+      audience: optionalString(env, 'AUTH_AUDIENCE'),
+      orgsClaim: optionalString(env, 'AUTH_ORGS_CLAIM') ?? 'orgs',
+    },
+    tokenEncryption: {
+      rawKeys: parseRawKeys(env, 'TOKEN_ENCRYPTION_KEYS'),
+      kmsKeyArn: optionalString(env, 'TOKEN_KMS_KEY_ARN'),
+    },
+    templates: { quotaPerOrg: integer(env, 'TEMPLATE_QUOTA_PER_ORG', 100, 1, 1_000_000) },
+    rateLimit: {
+      requestsPerWindow: integer(env, 'RATE_LIMIT_REQUESTS', 600, 0, 10_000_000),
+      windowMs: duration(env, 'RATE_LIMIT_WINDOW', MINUTE, SECOND, HOUR),
+    },
+    validation: {
+      concurrency: integer(env, 'VALIDATION_CONCURRENCY', 16, 1, 1024),
+      attempts: integer(env, 'VALIDATION_ATTEMPTS', 5, 1, 100),
+      backoffMs: duration(env, 'VALIDATION_BACKOFF', 2 * SECOND, 1, HOUR),
+      sweepIntervalMs: duration(env, 'SWEEP_INTERVAL', 30 * SECOND, 100, HOUR),
+      sweepMinAgeMs: duration(env, 'SWEEP_MIN_AGE', 30 * SECOND, 0, DAY),
+      stalledIntervalMs: duration(env, 'VALIDATION_STALLED_INTERVAL', 30 * SECOND, 500, HOUR),
+      revalidateIntervalMs: duration(env, 'REVALIDATE_INTERVAL', DAY, MINUTE, 365 * DAY),
+    },
+    worker: { httpPort: integer(env, 'WORKER_HTTP_PORT', 3001, 0, 65535) },
+    registry: {
+      insecureHosts: hostPortList(env, 'REGISTRY_INSECURE_HOSTS'),
+      allowedPrivateHosts: hostPortList(env, 'REGISTRY_ALLOWED_PRIVATE_HOSTS'),
+      caFile: optionalString(env, 'REGISTRY_CA_FILE'),
+      connectTimeoutMs: duration(env, 'REGISTRY_CONNECT_TIMEOUT', 5 * SECOND, 100, MINUTE),
+      requestTimeoutMs: duration(env, 'REGISTRY_REQUEST_TIMEOUT', 15 * SECOND, 100, 10 * MINUTE),
+      totalTimeoutMs: duration(env, 'REGISTRY_VALIDATION_TIMEOUT', 60 * SECOND, SECOND, 30 * MINUTE),
+    },
+    log: {
+      level: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+      pretty: logPretty(env, nodeEnv),
+    },
+  };
+  checkProductionRequirements(role, config);
+  return config;
+}
+
+/** Required for the roles that connect to it; '' (unused) for the others. */
+function urlFor(role: ProcessRole, roles: readonly ProcessRole[], env: Env, name: string, protocols: readonly string[]): string {
+  if (roles.includes(role)) requiredString(env, name);
+  return url(env, name, protocols) ?? '';
+}
+
+/** `TOKEN_ENCRYPTION_KEYS=keyId:base64-of-32-bytes,...`: the first encrypts, all decrypt. */
+function parseRawKeys(env: Env, name: string): RawAesKey[] {
+  const keys = list(env, name).map((entry, index) => {
+    const separator = entry.indexOf(':');
+    const id = separator > 0 ? entry.slice(0, separator) : '';
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+      throw new ConfigError(name, `entry ${index + 1} must look like keyId:base64key (keyId of letters, digits, . _ -)`);
+    }
+    const encoded = entry.slice(separator + 1);
+    const key = Buffer.from(encoded, 'base64');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length !== 32) {
+      throw new ConfigError(name, `key "${id}" must be 32 bytes encoded as base64 (openssl rand -base64 32)`);
+    }
+    return { id, key };
+  });
+  const ids = new Set(keys.map((k) => k.id));
+  if (ids.size !== keys.length) throw new ConfigError(name, 'key ids must be unique');
+  return keys;
+}
+
+function logPretty(env: Env, nodeEnv: AppConfig['nodeEnv']): boolean {
+  const format = oneOf(env, 'LOG_FORMAT', ['json', 'pretty', 'auto'] as const, 'auto');
+  if (format !== 'auto') return format === 'pretty';
+  return nodeEnv === 'development' && Boolean(process.stdout.isTTY);
+}
+
+function checkProductionRequirements(role: ProcessRole, config: AppConfig): void {
+  if (config.devMode) return;
+  if (role === 'api' && !config.auth.jwksUrl && !config.auth.jwksFile) {
+    throw new ConfigError('AUTH_JWKS_URL', 'or AUTH_JWKS_FILE must be set when NODE_ENV=production');
+  }
+  const { rawKeys, kmsKeyArn } = config.tokenEncryption;
+  if ((role === 'api' || role === 'worker' || role === 'rotate-keys') && rawKeys.length === 0 && !kmsKeyArn) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEYS', 'or TOKEN_KMS_KEY_ARN must be set when NODE_ENV=production');
+  }
+}

@@ -1,0 +1,5 @@
+export * from './template.types';
+export * from './prisma.service';
+export * from './template.repository';
+export * from './db.module';
+export * from './migrations/migrator';
