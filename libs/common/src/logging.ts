@@ -22,8 +22,9 @@ export const REDACTED_LOG_PATHS = [
   'body.oci_registry_token',
 ];
 
-export function createLogger(config: Pick<AppConfig, 'log'>, name: string): Logger {
-  return pino({
+/** `destination` lets tests capture lines; by default pino writes to stdout. */
+export function createLogger(config: Pick<AppConfig, 'log'>, name: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level: config.log.level,
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
@@ -32,7 +33,8 @@ export function createLogger(config: Pick<AppConfig, 'log'>, name: string): Logg
     transport: config.log.pretty
       ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } }
       : undefined,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Lets Nest's own messages (module init, route mapping) go through the same pino logger. */

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { keyringFromConfig, RegistryTokenCipher, TOKEN_KEYRING } from './registry-token-cipher';
+import { keyringsFromConfig, RegistryTokenCipher, TOKEN_KEYRINGS } from './registry-token-cipher';
 
 @Module({
   providers: [
-    { provide: TOKEN_KEYRING, inject: [APP_CONFIG], useFactory: (config: AppConfig) => keyringFromConfig(config) },
+    { provide: TOKEN_KEYRINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => keyringsFromConfig(config) },
     RegistryTokenCipher,
   ],
   exports: [RegistryTokenCipher],

@@ -38,8 +38,19 @@ const MAX_ENCRYPTED_DATA_KEYS = 3;
  */
 const ALGORITHM_SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
 
-/** Injection token for the keyring in use; built from config (raw AES keys, KMS, or the dev key). */
-export const TOKEN_KEYRING = Symbol('TOKEN_KEYRING');
+/**
+ * The keyrings in use, built from config (raw AES keys, KMS, or the dev key). New tokens are
+ * wrapped by the primary key alone; every configured key can unwrap, so a rotation keeps old
+ * tokens readable. (A multi-keyring would wrap under every child key, so old keys could
+ * still read new tokens: hence two keyrings.)
+ */
+export interface TokenKeyrings {
+  encrypt: KeyringNode;
+  decrypt: KeyringNode;
+  /** Key name of the primary key (raw AES key id or KMS ARN), to tell which tokens need re-encryption. */
+  primaryKeyName: string;
+}
+export const TOKEN_KEYRINGS = Symbol('TOKEN_KEYRINGS');
 
 /**
  * Encrypts registry tokens (write-only secrets) with the AWS Encryption SDK, bound to their
@@ -52,10 +63,10 @@ export class RegistryTokenCipher {
     maxEncryptedDataKeys: MAX_ENCRYPTED_DATA_KEYS,
   });
 
-  constructor(@Inject(TOKEN_KEYRING) private readonly keyring: KeyringNode) {}
+  constructor(@Inject(TOKEN_KEYRINGS) private readonly keyrings: TokenKeyrings) {}
 
   async encrypt(token: string, context: TokenContext): Promise<Buffer> {
-    const { result } = await this.client.encrypt(this.keyring, Buffer.from(token, 'utf8'), {
+    const { result } = await this.client.encrypt(this.keyrings.encrypt, Buffer.from(token, 'utf8'), {
       encryptionContext: encryptionContext(context),
       suiteId: ALGORITHM_SUITE,
     });
@@ -66,7 +77,7 @@ export class RegistryTokenCipher {
     let plaintext: Buffer;
     let stored: Record<string, string>;
     try {
-      const { plaintext: bytes, messageHeader } = await this.client.decrypt(this.keyring, ciphertext);
+      const { plaintext: bytes, messageHeader } = await this.client.decrypt(this.keyrings.decrypt, ciphertext);
       plaintext = bytes;
       stored = messageHeader.encryptionContext;
     } catch (error) {
@@ -84,27 +95,34 @@ function encryptionContext({ orgId, templateId }: TokenContext): Record<string, 
   return { org_id: orgId, template_id: templateId, purpose: PURPOSE };
 }
 
-/** The first raw key encrypts (generator); every key decrypts, so rotation keeps old tokens readable. */
-export function rawAesKeyring(keys: RawAesKey[]): KeyringNode {
-  const [primary, ...others] = keys.map(
-    ({ id, key }) =>
-      new RawAesKeyringNode({
-        keyName: id,
-        keyNamespace: KEY_NAMESPACE,
-        unencryptedMasterKey: new Uint8Array(key),
-        wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-      }),
-  );
-  return others.length === 0 ? primary : new MultiKeyringNode({ generator: primary, children: others });
+function rawAesKeyring({ id, key }: RawAesKey): KeyringNode {
+  return new RawAesKeyringNode({
+    keyName: id,
+    keyNamespace: KEY_NAMESPACE,
+    unencryptedMasterKey: new Uint8Array(key),
+    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  });
 }
 
-export async function keyringFromConfig(config: AppConfig): Promise<KeyringNode> {
+/** Tries each keyring in turn on decrypt (a multi-keyring with no generator never encrypts). */
+function anyOf(keyrings: KeyringNode[]): KeyringNode {
+  return keyrings.length === 1 ? keyrings[0] : new MultiKeyringNode({ children: keyrings });
+}
+
+/** The first raw key encrypts; all of them decrypt. */
+export function rawAesKeyrings(keys: RawAesKey[]): TokenKeyrings {
+  const keyrings = keys.map(rawAesKeyring);
+  return { encrypt: keyrings[0], decrypt: anyOf(keyrings), primaryKeyName: keys[0].id };
+}
+
+/** KMS when TOKEN_KMS_KEY_ARN is set (raw keys then only decrypt, for migrating to KMS), else raw keys, else the dev key. */
+export async function keyringsFromConfig(config: AppConfig): Promise<TokenKeyrings> {
   const { rawKeys, kmsKeyArn } = config.tokenEncryption;
   if (kmsKeyArn) {
     const kms = new KmsKeyringNode({ generatorKeyId: kmsKeyArn });
-    return rawKeys.length === 0 ? kms : new MultiKeyringNode({ generator: kms, children: [rawAesKeyring(rawKeys)] });
+    return { encrypt: kms, decrypt: anyOf([kms, ...rawKeys.map(rawAesKeyring)]), primaryKeyName: kmsKeyArn };
   }
-  if (rawKeys.length > 0) return rawAesKeyring(rawKeys);
+  if (rawKeys.length > 0) return rawAesKeyrings(rawKeys);
   // Config validation refused production without a key; this is dev mode.
-  return rawAesKeyring([await loadOrCreateDevKey(config.dataDir)]);
+  return rawAesKeyrings([await loadOrCreateDevKey(config.dataDir)]);
 }

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from './index';
+
+const base = { DATABASE_URL: 'postgresql://u@localhost:5432/db', REDIS_URL: 'redis://localhost:6379' };
+const key = (id: string) => `${id}:${Buffer.alloc(32, 7).toString('base64')}`;
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig('api', base);
+    expect(config.http.port).toBe(3000);
+    expect(config.templates.quotaPerOrg).toBe(100);
+    expect(config.auth.orgsClaim).toBe('orgs');
+    expect(config.validation).toMatchObject({ concurrency: 16, attempts: 5, sweepIntervalMs: 30_000, revalidateIntervalMs: 86_400_000 });
+    expect(config.worker.httpPort).toBe(3001);
+    expect(config.devMode).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be between/],
+    ['TEMPLATE_QUOTA_PER_ORG', '0', /TEMPLATE_QUOTA_PER_ORG/],
+    ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL must use/],
+    ['REDIS_URL', 'not a url', /REDIS_URL must be a URL/],
+    ['NODE_ENV', 'staging', /NODE_ENV must be one of/],
+    ['REVALIDATE_INTERVAL', 'daily', /REVALIDATE_INTERVAL must be a duration/],
+    ['REGISTRY_ALLOWED_PRIVATE_HOSTS', 'registry.local', /REGISTRY_ALLOWED_PRIVATE_HOSTS entries must be host:port/],
+    ['TOKEN_ENCRYPTION_KEYS', 'k1:c2hvcnQ=', /TOKEN_ENCRYPTION_KEYS key "k1" must be 32 bytes/],
+    ['TOKEN_ENCRYPTION_KEYS', 'nokeyid', /TOKEN_ENCRYPTION_KEYS entry 1/],
+    ['VALIDATION_CONCURRENCY', '-1', /VALIDATION_CONCURRENCY/],
+  ])('refuses %s=%s with a message naming it', (name, value, message) => {
+    expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(message);
+    expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(ConfigError);
+  });
+
+  it('requires the connections each process uses', () => {
+    expect(() => loadConfig('api', { REDIS_URL: base.REDIS_URL })).toThrow(/DATABASE_URL is required/);
+    expect(() => loadConfig('worker', { DATABASE_URL: base.DATABASE_URL })).toThrow(/REDIS_URL is required/);
+    expect(() => loadConfig('migrate', { DATABASE_URL: base.DATABASE_URL })).not.toThrow();
+    expect(() => loadConfig('token', {})).not.toThrow();
+  });
+
+  it('stops production without auth or encryption keys', () => {
+    const production = { ...base, NODE_ENV: 'production' };
+    expect(() => loadConfig('api', { ...production, TOKEN_ENCRYPTION_KEYS: key('k1') })).toThrow(/AUTH_JWKS_URL/);
+    expect(() => loadConfig('api', { ...production, AUTH_JWKS_FILE: '/jwks.json' })).toThrow(/TOKEN_ENCRYPTION_KEYS/);
+    expect(() => loadConfig('worker', production)).toThrow(/TOKEN_ENCRYPTION_KEYS/);
+    const ok = loadConfig('api', { ...production, AUTH_JWKS_FILE: '/jwks.json', TOKEN_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:1:key/x' });
+    expect(ok.devMode).toBe(false);
+  });
+
+  it('parses key lists, host lists and durations', () => {
+    const config = loadConfig('worker', {
+      ...base,
+      TOKEN_ENCRYPTION_KEYS: `${key('new')}, ${key('old')}`,
+      REGISTRY_ALLOWED_PRIVATE_HOSTS: 'Registry.Internal:5000,[::1]:443',
+      SWEEP_INTERVAL: '1500ms',
+      REVALIDATE_INTERVAL: '12h',
+    });
+    expect(config.tokenEncryption.rawKeys.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(config.registry.allowedPrivateHosts).toEqual(['registry.internal:5000', '[::1]:443']);
+    expect(config.validation.sweepIntervalMs).toBe(1500);
+    expect(config.validation.revalidateIntervalMs).toBe(12 * 3600 * 1000);
+    expect(() => loadConfig('worker', { ...base, TOKEN_ENCRYPTION_KEYS: `${key('a')},${key('a')}` })).toThrow(/unique/);
+  });
+});

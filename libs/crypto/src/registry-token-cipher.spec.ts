@@ -1,0 +1,35 @@
+import { rawAesKeyrings, RegistryTokenCipher } from './registry-token-cipher';
+
+const key = (id: string, fill: number) => ({ id, key: Buffer.alloc(32, fill) });
+
+describe('RegistryTokenCipher', () => {
+  const context = { orgId: 'org-1', templateId: '6f1d3c1e-0000-4000-8000-000000000001' };
+
+  it('round-trips a token and never stores it in the clear', async () => {
+    const cipher = new RegistryTokenCipher(rawAesKeyrings([key('k1', 1)]));
+    const ciphertext = await cipher.encrypt('ghp_canary_token', context);
+    expect(ciphertext.toString('latin1')).not.toContain('ghp_canary_token');
+    await expect(cipher.decrypt(ciphertext, context)).resolves.toBe('ghp_canary_token');
+  });
+
+  it('refuses to decrypt for another template or org', async () => {
+    const cipher = new RegistryTokenCipher(rawAesKeyrings([key('k1', 1)]));
+    const ciphertext = await cipher.encrypt('t', context);
+    await expect(cipher.decrypt(ciphertext, { ...context, templateId: '6f1d3c1e-0000-4000-8000-000000000002' })).rejects.toThrow(/template_id/);
+    await expect(cipher.decrypt(ciphertext, { ...context, orgId: 'org-2' })).rejects.toThrow(/org_id/);
+  });
+
+  it('keeps old tokens readable after a new primary key is put first', async () => {
+    const old = new RegistryTokenCipher(rawAesKeyrings([key('old', 1)]));
+    const rotated = new RegistryTokenCipher(rawAesKeyrings([key('new', 2), key('old', 1)]));
+    const before = await old.encrypt('before', context);
+    await expect(rotated.decrypt(before, context)).resolves.toBe('before');
+    const after = await rotated.encrypt('after', context);
+    await expect(old.decrypt(after, context)).rejects.toThrow();
+  });
+
+  it('fails cleanly on garbage', async () => {
+    const cipher = new RegistryTokenCipher(rawAesKeyrings([key('k1', 1)]));
+    await expect(cipher.decrypt(Buffer.from('not a message'), context)).rejects.toThrow(/could not be decrypted/);
+  });
+});
