@@ -9,5 +9,6 @@ export * from './auth/auth.module';
 export * from './auth/current-caller.decorator';
 export * from './auth/dev-auth-keys';
 export * from './readiness';
-export * from './logging.module';
+export * from './observability.module';
 export * from './request-logging';
+export * from './metrics';

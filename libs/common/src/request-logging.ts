@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
+import type { ServiceMetrics } from './metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -14,16 +15,18 @@ export function requestIdFrom(request: { headers: Record<string, unknown> }): st
  * Echoes x-request-id on every response and writes one structured line per request
  * (request id, method, route, status, duration). Headers and bodies are never logged.
  */
-export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+export function registerRequestLogging(fastify: FastifyInstance, logger: Logger, metrics: ServiceMetrics): void {
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
+    const route = routeOf(request);
+    metrics.httpRequestDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
     const line = {
       requestId: request.id,
       method: request.method,
-      route: routeOf(request),
+      route,
       status,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
     };

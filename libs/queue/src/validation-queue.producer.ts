@@ -3,7 +3,7 @@ import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { LOGGER } from '@app/common';
+import { LOGGER, ServiceMetrics } from '@app/common';
 import { ValidationJobData, ValidationJobName, VALIDATION_QUEUE } from './validation-queue';
 
 export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
@@ -31,7 +31,8 @@ export class ValidationQueueProducer implements OnModuleDestroy {
     this.timeoutMs = config.redis.commandTimeoutMs;
     this.jobOptions = {
       attempts: config.validation.attempts,
-      backoff: { type: 'exponential', delay: config.validation.backoffMs },
+      // Exponential, computed by the worker's backoffStrategy so that Retry-After is honoured.
+      backoff: { type: 'registry-aware', delay: config.validation.backoffMs },
       removeOnComplete: true,
       // Outcomes are recorded on the template row; a kept failed job would block re-validation
       // with the same job id.
@@ -70,6 +71,16 @@ export class ValidationQueueProducer implements OnModuleDestroy {
       await this.withTimeout(this.queue.remove(templateId));
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message }, templateId }, 'could not remove validation job');
+    }
+  }
+
+  /** Sets the queue-depth gauge from Redis (at scrape time); leaves it untouched if Redis is away. */
+  async recordQueueDepth(metrics: ServiceMetrics): Promise<void> {
+    try {
+      const counts = await this.withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
+      for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
+    } catch (error) {
+      this.logger.debug({ err: { message: (error as Error).message } }, 'queue depth unavailable');
     }
   }
 

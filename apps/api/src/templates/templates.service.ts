@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { Caller, DomainError } from '@app/common';
+import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
 import { TemplateRepository } from '@app/db';
 import { ValidationQueueProducer } from '@app/queue';
@@ -19,6 +19,7 @@ export class TemplatesService {
     private readonly templates: TemplateRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly validationQueue: ValidationQueueProducer,
+    @Inject(METRICS) private readonly metrics: ServiceMetrics,
   ) {}
 
   /**
@@ -45,6 +46,7 @@ export class TemplatesService {
       },
       this.config.templates.quotaPerOrg,
     );
+    this.metrics.templatesCreated.inc();
     await this.validationQueue.enqueue(id);
     return toResponse(template);
   }
