@@ -2,7 +2,7 @@
  * One jest run for unit specs (next to the code) and e2e suites (test/). The global setup
  * starts real Postgres, Redis and OCI registries once per run (test/support).
  */
-const tsJest = ['ts-jest', { diagnostics: false }];
+const tsJest = ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -12,8 +12,8 @@ module.exports = {
   transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: { '^@app/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

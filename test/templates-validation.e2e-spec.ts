@@ -62,7 +62,7 @@ describe('create validation (e2e)', () => {
   });
 
   it('never quotes a refused token back', async () => {
-    const res = await post(validTemplateBody({ oci_registry_token: 'canary-\u0001-token' })).expect(400);
+    const res = await post(validTemplateBody({ oci_registry_username: 'u', oci_registry_token: 'canary-\u0001-token' })).expect(400);
     expect(res.body.message).toMatch(/^oci_registry_token:/);
     expect(JSON.stringify(res.body)).not.toContain('canary');
   });

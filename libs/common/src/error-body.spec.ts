@@ -26,5 +26,7 @@ describe('mapError', () => {
     expect(mapError(refused, 'r')).toMatchObject({ status: 503, body: { code: 'unavailable' } });
     expect(mapError(refused, 'r').body.message).not.toContain('127.0.0.1');
     expect(isDatabaseUnavailable(new Error('syntax error'))).toBe(false);
+    const prismaShape = { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable' } } } };
+    expect(isDatabaseUnavailable(prismaShape)).toBe(true);
   });
 });

@@ -53,20 +53,20 @@ const UNAVAILABLE_MESSAGES = [
   /Connection terminated unexpectedly/i,
   /the database system is (starting up|shutting down)/i,
   /Client has encountered a connection error/i,
-  /DatabaseNotReachable/,
-  /ConnectionClosed/,
-  /SocketTimeout/,
 ];
+/** Prisma driver-adapter error kinds that mean the database is away, not that the query is wrong. */
+const UNAVAILABLE_KINDS = ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist'];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const candidate = current as { code?: unknown; message?: unknown; kind?: unknown; cause?: unknown };
+  // Walk the chain: Prisma wraps the driver adapter's error in meta.driverAdapterError, which wraps pg's in cause.
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
     if (typeof candidate.code === 'string' && UNAVAILABLE_SIGNALS.includes(candidate.code)) return true;
-    if (typeof candidate.kind === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(candidate.kind as string))) return true;
+    if (typeof candidate.kind === 'string' && UNAVAILABLE_KINDS.includes(candidate.kind)) return true;
     if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(candidate.message as string))) {
       return true;
     }
-    current = candidate.cause;
+    current = candidate.meta?.driverAdapterError ?? candidate.cause;
   }
   return false;
 }

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
+import IORedis from 'ioredis';
+import { AppConfig, loadConfig } from '@app/config';
+import { createLogger } from '@app/common';
+import { migrate } from '@app/db';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+import type { TestEnvironmentDescription } from '../support/environment';
+import { ApiHarness, MIGRATIONS_DIR, startApi, TEMPLATES_PATH, testEncryptionKeys } from './api-harness';
+import { LogCapture } from './log-capture';
+
+/**
+ * A database of its own (so no other suite's worker or sweep ever sees this suite's rows)
+ * on the shared Postgres server, migrated.
+ */
+export async function createIsolatedDatabase(env: TestEnvironmentDescription): Promise<string> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: env.postgresAdminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(env.postgresUrl);
+  url.pathname = `/${name}`;
+  await migrate(url.toString(), MIGRATIONS_DIR);
+  return url.toString();
+}
+
+/** A Redis logical database of its own (1–15), so queues of different suites never mix. */
+export async function allocateRedisDatabase(env: TestEnvironmentDescription): Promise<string> {
+  const redis = new IORedis(env.redisUrl);
+  try {
+    const n = await redis.incr('test:redis-db-counter');
+    if (n > 15) throw new Error('more than 15 isolated Redis databases requested in one run');
+    return `${env.redisUrl}/${n}`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Worker settings that let it reach the loopback test registries (and trust their CA). */
+export function registryAccessEnv(env: TestEnvironmentDescription): Record<string, string> {
+  const { anonymous, basic, token } = env.registries;
+  const realmHost = new URL(token.realmUrl).host;
+  return {
+    REGISTRY_ALLOWED_PRIVATE_HOSTS: [anonymous.host, basic.host, token.host, realmHost].join(','),
+    REGISTRY_CA_FILE: env.caFile,
+  };
+}
+
+export interface WorkerHarness {
+  app: INestApplicationContext;
+  config: AppConfig;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export async function startWorker(env: Record<string, string>): Promise<WorkerHarness> {
+  const config = loadConfig('worker', { NODE_ENV: 'test', LOG_FORMAT: 'json', WORKER_HTTP_PORT: '0', HOST: '127.0.0.1', ...env });
+  const logs = new LogCapture();
+  const app = await createWorkerApp(config, createLogger(config, 'worker', logs));
+  return { app, config, logs, close: () => app.close() };
+}
+
+export interface SystemHarness {
+  api: ApiHarness;
+  worker: WorkerHarness;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Environment shared by API and worker (database, Redis, encryption key, registry access). */
+  env: Record<string, string>;
+  /** Polls GET until validation has finished (passed or failed); returns the template. */
+  waitForFinalState(orgId: string, templateId: string, timeoutMs?: number): Promise<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+/** API and worker in-process over an isolated database and Redis, sharing one encryption key. */
+export async function startSystem(
+  env: TestEnvironmentDescription,
+  overrides: { api?: Record<string, string>; worker?: Record<string, string> } = {},
+): Promise<SystemHarness> {
+  const databaseUrl = await createIsolatedDatabase(env);
+  const redisUrl = await allocateRedisDatabase(env);
+  const shared = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
+    VALIDATION_BACKOFF: '100ms',
+    ...registryAccessEnv(env),
+  };
+  const api = await startApi({ postgresUrl: databaseUrl, redisUrl }, { ...shared, ...overrides.api });
+  const worker = await startWorker({ ...shared, ...overrides.worker });
+  return {
+    api,
+    worker,
+    databaseUrl,
+    redisUrl,
+    env: shared,
+    waitForFinalState: (orgId, templateId, timeoutMs = 30_000) => waitForFinalState(api, orgId, templateId, timeoutMs),
+    close: async () => {
+      await worker.close();
+      await api.close();
+    },
+  };
+}
+
+export async function waitForFinalState(api: ApiHarness, orgId: string, templateId: string, timeoutMs = 30_000): Promise<Record<string, any>> {
+  const auth = await api.auth([orgId]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.http.get(`${TEMPLATES_PATH(orgId)}/${templateId}`).set('authorization', auth);
+    if (res.status !== 200) throw new Error(`GET template answered ${res.status}: ${JSON.stringify(res.body)}`);
+    if (['passed', 'failed'].includes(res.body.validation.state)) return res.body;
+    if (Date.now() > deadline) throw new Error(`template ${templateId} still ${res.body.validation.state} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25)); // poll interval of an awaited condition
+  }
+}
