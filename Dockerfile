@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # One image for every process of the service; the command picks the process:
 #   node dist/apps/api/src/main.js       HTTP API on PORT (3000)                 (default CMD)
 #   node dist/apps/worker/src/main.js    validation worker, /healthz /readyz /metrics on WORKER_HTTP_PORT (3001)

@@ -41,7 +41,7 @@ describe('image validation end to end (e2e)', () => {
     expect(template.apps).toEqual([
       { name: 'ssh', port: 22, protocol: 'TCP', isUI: false },
       { name: 'jupyter', port: 8888, protocol: 'HTTP', isUI: true },
-      { name: 'port-9000', port: 9000, protocol: 'UDP', isUI: false },
+      { name: 'port-9000-udp', port: 9000, protocol: 'UDP', isUI: false },
     ]);
     expect(template.validation.report).toMatchObject({
       resolved_digest: images.cudaApp.digest,
@@ -186,8 +186,9 @@ describe('image validation end to end (e2e)', () => {
       try {
         const { rows } = await db.query('SELECT t::text AS row_text FROM templates t');
         expect(rows.some((row) => row.row_text.includes(canary))).toBe(false);
-        const dump = await db.query("SELECT string_agg(convert_from(oci_registry_token_ciphertext, 'SQL_ASCII'), '') AS all_ct FROM templates");
-        expect(String(dump.rows[0].all_ct)).not.toContain(canary);
+        const ciphertexts = await db.query('SELECT oci_registry_token_ciphertext AS ct FROM templates WHERE oci_registry_token_ciphertext IS NOT NULL');
+        expect(ciphertexts.rows.length).toBeGreaterThan(0);
+        for (const row of ciphertexts.rows) expect(Buffer.from(row.ct).toString('latin1')).not.toContain(canary);
       } finally {
         await db.end();
       }
@@ -198,7 +199,7 @@ describe('image validation end to end (e2e)', () => {
     it.each([
       ['the cloud metadata address', '169.254.169.254/latest/meta-data:1'],
       ['loopback not on the allow-list', '127.0.0.2:5000/gpu/cuda-app:1.0'],
-      ['an IPv4-mapped IPv6 loopback literal', `[::ffff:127.0.0.1]:${anonymous.host.split(':')[1]}/gpu/cuda-app:1.0`],
+      ['an IPv4-mapped IPv6 loopback literal', `[::ffff:7f00:1]:${anonymous.host.split(':')[1]}/gpu/cuda-app:1.0`],
       ['a name that resolves to loopback', `localhost:${anonymous.host.split(':')[1]}/gpu/cuda-app:1.0`],
       ['a private network address', '10.0.0.1/team/app:1'],
     ])('blocks %s', async (_label, image) => {

@@ -1,15 +1,9 @@
 /** Domain types the repositories return: no Prisma types leave libs/db, no secret columns either. */
+import type { AppSpec } from '@app/oci';
 
+export type { AppSpec } from '@app/oci';
 export type TemplateStatus = 'Inactive' | 'Active';
 export type ValidationState = 'pending' | 'running' | 'passed' | 'failed';
-export type AppProtocol = 'HTTP' | 'TCP' | 'UDP' | 'WebSocket';
-
-export interface AppSpec {
-  name: string;
-  port: number;
-  protocol: AppProtocol;
-  isUI: boolean;
-}
 
 export interface ValidationErrorInfo {
   code: string;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -24,7 +24,7 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
  * are never swallowed here, because a swallowed error defeats the queue's retries.
  */
 @Injectable()
-export class TemplateValidationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TemplateValidationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private worker?: Worker<ValidationJobData, ValidationJobResult, ValidationJobName>;
   private readonly handlers: Handlers;
 
@@ -77,8 +77,8 @@ export class TemplateValidationProcessor implements OnApplicationBootstrap, OnAp
     if (result.outcome === 'skipped' && result.reason === 'stale') void this.producer.enqueue(templateId);
   }
 
-  /** Lets in-flight validations finish (or hands them back) before the process exits. */
-  async onApplicationShutdown(): Promise<void> {
+  /** Lets in-flight validations finish before anything they use is closed. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
   }
 

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
 import { TemplateForValidation, TemplateRepository, ValidationErrorInfo } from '@app/db';
-import { ImageReference, ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError } from '@app/oci';
+import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 
 /** Where the job stands in its retries; from BullMQ. */
@@ -35,7 +35,7 @@ export type StoredValidationReport = ImageValidationReport & {
  * or changed meanwhile is never resurrected or overwritten, and a job delivered twice flips once.
  */
 @Injectable()
-export class TemplateValidationService {
+export class TemplateValidationService implements OnApplicationShutdown {
   constructor(
     private readonly templates: TemplateRepository,
     private readonly cipher: RegistryTokenCipher,
@@ -53,7 +53,8 @@ export class TemplateValidationService {
     const started = performance.now();
     let report: StoredValidationReport;
     try {
-      report = withDrift(await this.registry.validateImage(ImageReference.parse(template.image), await this.credentials(template)), template);
+      // The stored string is parsed by the client: a bad one is a permanent invalid_reference.
+      report = withDrift(await this.registry.validateImage(template.image, await this.credentials(template)), template);
     } catch (error) {
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
@@ -61,6 +62,11 @@ export class TemplateValidationService {
     if (!flipped) return this.skipped(templateId, 'stale');
     this.finished(template.id, 'passed', null, started, attempt);
     return { outcome: 'passed' };
+  }
+
+  /** Runs after the processor stopped taking jobs (beforeApplicationShutdown): close pooled sockets. */
+  onApplicationShutdown(): void {
+    this.registry.close();
   }
 
   private async credentials(template: TemplateForValidation): Promise<RegistryCredentials | undefined> {

@@ -1,0 +1,78 @@
+/**
+ * Thrown by `ImageReference.parse` when the user-supplied image reference is
+ * not acceptable. The message is user-facing: it says what is wrong and, where
+ * possible, how to write the reference instead.
+ */
+export class InvalidImageReferenceError extends Error {
+  override readonly name = 'InvalidImageReferenceError';
+
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** Why validating an image against its registry failed. */
+export type RegistryErrorCode =
+  | 'invalid_credentials'
+  | 'access_denied'
+  | 'repository_not_found'
+  | 'manifest_not_found'
+  | 'platform_unsupported'
+  | 'unsupported_manifest'
+  | 'digest_mismatch'
+  | 'manifest_too_large'
+  | 'registry_address_blocked'
+  | 'tls_error'
+  | 'registry_unreachable'
+  | 'rate_limited'
+  | 'registry_error'
+  | 'invalid_reference';
+
+export interface RegistryErrorOptions {
+  /** True when trying again later may succeed (network trouble, 5xx, 429). Defaults to false. */
+  retryable?: boolean;
+  /** How long the registry asked us to wait (Retry-After), when it said. */
+  retryAfterMs?: number;
+}
+
+/**
+ * A failure talking to a registry, or an image the product cannot run.
+ *
+ * `message` is user-facing: it says what to fix. It never contains a password,
+ * a token or an Authorization header, and quotes at most a short, sanitized
+ * excerpt of what the registry said.
+ */
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    readonly code: RegistryErrorCode,
+    message: string,
+    options: RegistryErrorOptions = {},
+  ) {
+    super(message);
+    this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Longest excerpt of a registry-provided error message we put into our own messages. */
+const MAX_REGISTRY_MESSAGE_LENGTH = 200;
+
+/**
+ * Makes a registry-provided text safe to show: control characters removed,
+ * known secrets redacted, length capped.
+ */
+export function sanitizeRegistryMessage(text: string, secrets: readonly string[] = []): string {
+  let clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  for (const secret of secrets) {
+    if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+  }
+  clean = clean.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]');
+  if (clean.length > MAX_REGISTRY_MESSAGE_LENGTH) {
+    clean = clean.slice(0, MAX_REGISTRY_MESSAGE_LENGTH - 1) + '…';
+  }
+  return clean;
+}

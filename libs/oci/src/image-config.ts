@@ -1,0 +1,62 @@
+import { RegistryError } from './errors';
+
+/**
+ * The parts of an OCI image configuration (the "config blob") this service
+ * uses, normalised: missing fields become empty values.
+ */
+export interface ImageConfig {
+  readonly os: string | undefined;
+  readonly architecture: string | undefined;
+  readonly variant: string | undefined;
+  /** `KEY=value` entries of `config.Env`. */
+  readonly env: readonly string[];
+  /** `config.Labels`, string values only. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Keys of `config.ExposedPorts`, e.g. `8888/tcp`, `53/udp`. */
+  readonly exposedPorts: readonly string[];
+}
+
+export function parseImageConfig(body: Buffer): ImageConfig {
+  let document: unknown;
+  try {
+    document = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new RegistryError('unsupported_manifest', 'The image configuration is malformed: it is not valid JSON.');
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new RegistryError('unsupported_manifest', 'The image configuration is malformed: it is not a JSON object.');
+  }
+  const raw = document as Record<string, unknown>;
+  const container = isObject(raw.config) ? raw.config : {};
+  return {
+    os: stringOrUndefined(raw.os),
+    architecture: stringOrUndefined(raw.architecture),
+    variant: stringOrUndefined(raw.variant),
+    env: Array.isArray(container.Env) ? container.Env.filter((e): e is string => typeof e === 'string') : [],
+    labels: isObject(container.Labels)
+      ? Object.fromEntries(Object.entries(container.Labels).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      : {},
+    exposedPorts: isObject(container.ExposedPorts) ? Object.keys(container.ExposedPorts) : [],
+  };
+}
+
+const CUDA_VERSION = /^[0-9][0-9A-Za-z.+_-]{0,31}$/;
+
+/**
+ * The `CUDA_VERSION` environment variable set by NVIDIA's CUDA base images
+ * (e.g. `12.4.1`); the last definition wins, as in Docker. Null when absent or
+ * not version-like.
+ */
+export function cudaVersionOf(config: ImageConfig): string | null {
+  const entry = config.env.filter((e) => e.startsWith('CUDA_VERSION=')).pop();
+  const value = entry?.slice('CUDA_VERSION='.length).trim();
+  return value && CUDA_VERSION.test(value) ? value : null;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

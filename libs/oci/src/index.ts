@@ -1,0 +1,15 @@
+export * from './errors';
+export * from './image-reference';
+export { deriveApps, parseAppsLabel, APPS_LABEL, MAX_APPS } from './apps';
+export type { AppSpec, AppProtocol, AppSource } from './apps';
+export { EgressPolicy, blockedAddressCategory } from './egress-policy';
+export type { EgressPolicyOptions, EgressDecision, BlockedAddressCategory } from './egress-policy';
+export type { HostResolver, ResolvedAddress } from './host-resolver';
+export type { ImageValidationReport } from './image-validation-report';
+export { MAX_MANIFEST_BYTES, MAX_CONFIG_BYTES } from './image-inspection';
+export { parseWwwAuthenticate } from './www-authenticate';
+export type { AuthChallenge } from './www-authenticate';
+export { RegistryClient, DEFAULT_REGISTRY_TIMEOUTS } from './registry-client';
+export type { RegistryClientOptions, RegistryTimeouts } from './registry-client';
+export type { RegistryCredentials } from './registry-auth';
+export { MediaType } from './media-types';

@@ -1,0 +1,138 @@
+import { ContentCache } from './content-cache';
+import { Deadline } from './deadline';
+import { EgressPolicy, EgressPolicyOptions } from './egress-policy';
+import { InvalidImageReferenceError, RegistryError } from './errors';
+import { HostResolver } from './host-resolver';
+import { HttpTransport } from './http-transport';
+import { inspectImage } from './image-inspection';
+import { ImageReference } from './image-reference';
+import { ImageValidationReport } from './image-validation-report';
+import { RegistryAuthenticator, RegistryCredentials } from './registry-auth';
+import { RepositorySession } from './registry-session';
+
+export interface RegistryTimeouts {
+  /** TCP connect plus TLS handshake, per connection. */
+  connectTimeoutMs: number;
+  /** Waiting for response headers (and the longest silence within a body), per request. */
+  headersTimeoutMs: number;
+  /** The whole validation of one image: auth, manifests, config. */
+  totalTimeoutMs: number;
+}
+
+export const DEFAULT_REGISTRY_TIMEOUTS: Readonly<RegistryTimeouts> = {
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 10_000,
+  totalTimeoutMs: 60_000,
+};
+
+export interface RegistryClientOptions {
+  /** Which hosts may be reached and which may use plain HTTP. */
+  egress: EgressPolicyOptions;
+  timeouts?: Partial<RegistryTimeouts>;
+  /** PEM CA certificate(s) trusted in addition to the system roots (e.g. an on-premises registry's CA). */
+  caPem?: string;
+  /** DNS resolution; defaults to `dns.lookup(host, { all: true })`. Tests substitute it. */
+  resolver?: HostResolver;
+  userAgent?: string;
+  /** Concurrent connections per registry endpoint (default 64). */
+  maxSocketsPerHost?: number;
+  /** Budget for verified manifests and configs kept across validations (default 32 MiB; 0 disables). */
+  contentCacheBytes?: number;
+  /** Milliseconds since the epoch; tests substitute it to expire cached tokens. */
+  clock?: () => number;
+}
+
+const DEFAULT_USER_AGENT = 'airuntime-template-validator/1.0';
+const DEFAULT_CONTENT_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Validates container images against their (untrusted, user-chosen) OCI
+ * registries. One instance is meant to live for the whole worker process: it
+ * pools connections and caches, across validations, registry auth schemes,
+ * bearer tokens and verified (content-addressed) manifests and configs.
+ */
+export class RegistryClient {
+  private readonly transport: HttpTransport;
+  private readonly authenticator: RegistryAuthenticator;
+  private readonly contentCache: ContentCache;
+  private readonly egress: EgressPolicy;
+  private readonly timeouts: RegistryTimeouts;
+  private readonly clock: () => number;
+
+  constructor(options: RegistryClientOptions) {
+    this.timeouts = { ...DEFAULT_REGISTRY_TIMEOUTS, ...options.timeouts };
+    this.clock = options.clock ?? Date.now;
+    this.egress = new EgressPolicy(options.egress);
+    this.transport = new HttpTransport({
+      egress: this.egress,
+      timeouts: this.timeouts,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      caPem: options.caPem,
+      resolver: options.resolver,
+      maxSocketsPerHost: options.maxSocketsPerHost,
+      clock: this.clock,
+    });
+    this.authenticator = new RegistryAuthenticator(this.transport, {
+      clock: this.clock,
+      requestTimeoutMs: this.timeouts.totalTimeoutMs,
+    });
+    this.contentCache = new ContentCache(options.contentCacheBytes ?? DEFAULT_CONTENT_CACHE_BYTES);
+  }
+
+  /**
+   * Checks that the image exists, is readable with the given credentials and
+   * runs on linux/amd64, and reports what the product stores about it.
+   *
+   * Throws `RegistryError` (see `retryable`). If `signal` aborts, rejects with
+   * its reason instead.
+   */
+  async validateImage(
+    image: ImageReference | string,
+    credentials?: RegistryCredentials,
+    signal?: AbortSignal,
+  ): Promise<ImageValidationReport> {
+    const ref = typeof image === 'string' ? parseReference(image) : image;
+    checkCredentials(credentials);
+    const deadline = new Deadline(this.timeouts.totalTimeoutMs, `Validating ${ref.toString()}`, signal);
+    try {
+      const deps = { transport: this.transport, authenticator: this.authenticator, contentCache: this.contentCache, clock: this.clock };
+      const session = new RepositorySession(deps, this.apiBaseUrl(ref), ref, credentials, deadline.signal);
+      return await inspectImage(session, ref);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.transport.close();
+  }
+
+  /** `https://<apiHost>/v2/`, or plain http when the host:port is listed as insecure. */
+  private apiBaseUrl(ref: ImageReference): URL {
+    const url = new URL(`https://${ref.apiHost}/v2/`);
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const plainHttpPort = url.port ? Number(url.port) : 80;
+    if (this.egress.allowsPlainHttp(hostname, plainHttpPort)) url.protocol = 'http:';
+    return url;
+  }
+}
+
+function parseReference(image: string): ImageReference {
+  try {
+    return ImageReference.parse(image);
+  } catch (error) {
+    if (error instanceof InvalidImageReferenceError) throw new RegistryError('invalid_reference', error.message);
+    throw error;
+  }
+}
+
+function checkCredentials(credentials: RegistryCredentials | undefined): void {
+  if (!credentials) return;
+  if (credentials.username === '' || credentials.password === '') {
+    throw new RegistryError('invalid_credentials', 'Both a registry username and a token are required when credentials are given.');
+  }
+  if (credentials.username.includes(':')) {
+    throw new RegistryError('invalid_credentials', 'The registry username must not contain ":".');
+  }
+}

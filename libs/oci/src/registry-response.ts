@@ -1,0 +1,167 @@
+import { RegistryError, sanitizeRegistryMessage } from './errors';
+import { TransportResponse } from './http-transport';
+import { credentialHint } from './registry-hints';
+
+/** One entry of a distribution-spec error body: `{"errors":[{"code","message","detail"}]}`. */
+export interface RegistryErrorEntry {
+  readonly code?: string;
+  readonly message?: string;
+}
+
+const MAX_ERROR_ENTRIES = 10;
+/** Longest wait we report from Retry-After; anything longer is clamped. */
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/** Error entries from a (capped) error body; empty when the body is not a distribution-spec error. */
+export function parseRegistryErrors(body: Buffer): RegistryErrorEntry[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(body.toString('utf8'));
+  } catch {
+    return [];
+  }
+  const errors = (document as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.slice(0, MAX_ERROR_ENTRIES).map((entry: unknown) => {
+    const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    return {
+      code: typeof raw.code === 'string' ? raw.code.toUpperCase() : undefined,
+      message: typeof raw.message === 'string' ? raw.message : undefined,
+    };
+  });
+}
+
+/** `Retry-After` as milliseconds from `now`: delay-seconds or an HTTP-date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  let ms: number;
+  if (/^[0-9]+$/.test(text)) {
+    ms = Number(text) * 1000;
+  } else {
+    // An HTTP-date always names the weekday and month (RFC 9110 section 5.6.7).
+    const date = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
+    if (Number.isNaN(date)) return undefined;
+    ms = Math.max(0, date - now);
+  }
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+/** `CODE: message` of the first registry error, sanitized and short, for inclusion in our messages. */
+export function registryDetail(entries: readonly RegistryErrorEntry[], secrets: readonly string[]): string | undefined {
+  const first = entries[0];
+  if (!first?.code && !first?.message) return undefined;
+  return sanitizeRegistryMessage([first.code, first.message].filter(Boolean).join(': '), secrets);
+}
+
+/**
+ * The error for responses that may succeed later (408, 429, 5xx), else
+ * undefined. 429 is `rate_limited`; the others `registry_unreachable`.
+ */
+export function transientError(response: TransportResponse, host: string, now: number): RegistryError | undefined {
+  const { status } = response;
+  const retryAfterMs = parseRetryAfter(headerValue(response, 'retry-after'), now);
+  if (status === 429) {
+    return new RegistryError(
+      'rate_limited',
+      `The registry at ${host} is rate-limiting requests (HTTP 429). The check will be retried later; registry credentials often raise the limit.`,
+      { retryable: true, retryAfterMs },
+    );
+  }
+  if (status === 408 || status >= 500) {
+    return new RegistryError(
+      'registry_unreachable',
+      `The registry at ${host} is temporarily unavailable (HTTP ${status}). The check will be retried.`,
+      { retryable: true, retryAfterMs },
+    );
+  }
+  return undefined;
+}
+
+/** A single header value (the first, when repeated). */
+export function headerValue(response: TransportResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** What the failed request was for, so the error can say what is missing or denied. */
+export type RequestTarget =
+  | { readonly kind: 'token' }
+  | { readonly kind: 'tag-list' }
+  | { readonly kind: 'manifest'; readonly description: string }
+  | { readonly kind: 'blob'; readonly description: string };
+
+export interface FailureContext {
+  /** Registry as the user wrote it, e.g. `ghcr.io`. */
+  readonly registry: string;
+  /** `registry/repository`, for messages. */
+  readonly repository: string;
+  /** Registry host name without port, for credential hints. */
+  readonly hintHost: string;
+  readonly hasCredentials: boolean;
+  /** A token service already accepted the credentials (so a later 401 is about access, not the password). */
+  readonly credentialsAccepted: boolean;
+  /** Values to redact from anything the registry says (password, tokens). */
+  readonly secrets: readonly string[];
+  readonly now: number;
+}
+
+/** Maps a non-2xx registry or token-service response to a typed, user-facing error. */
+export function registryErrorFor(response: TransportResponse, target: RequestTarget, context: FailureContext): RegistryError {
+  const host = response.url.host;
+  const transient = transientError(response, host, context.now);
+  if (transient) return transient;
+
+  const entries = parseRegistryErrors(response.body);
+  const detail = registryDetail(entries, context.secrets);
+  const said = detail ? ` The registry said: "${detail}".` : '';
+  const { status } = response;
+
+  if (status === 401) {
+    if (!context.hasCredentials) {
+      return new RegistryError(
+        'access_denied',
+        `${context.registry} requires credentials to pull ${context.repository} (or the repository does not exist). Add a registry username and token to the template.`,
+      );
+    }
+    if (!context.credentialsAccepted) {
+      return new RegistryError(
+        'invalid_credentials',
+        `${context.registry} rejected the registry username or token. ${credentialHint(context.hintHost)}`,
+      );
+    }
+    return new RegistryError(
+      'access_denied',
+      `${context.registry} accepted the credentials but denied pulling ${context.repository}: the repository does not exist or the token cannot read it.${said} ${credentialHint(context.hintHost)}`,
+    );
+  }
+  if (status === 403) {
+    const who = context.hasCredentials ? 'these credentials' : 'anonymous access';
+    const hint = context.hasCredentials ? ` ${credentialHint(context.hintHost)}` : ' Add a registry username and token to the template.';
+    return new RegistryError('access_denied', `${context.registry} denied ${who} to ${context.repository}.${said}${hint}`);
+  }
+  if (status === 404) {
+    if (entries.some((e) => e.code === 'NAME_UNKNOWN')) {
+      return new RegistryError('repository_not_found', `Repository ${context.repository} was not found on ${context.registry}.`);
+    }
+    if (target.kind === 'manifest') {
+      return new RegistryError('manifest_not_found', `${target.description} was not found in ${context.repository}.`);
+    }
+    if (target.kind === 'blob') {
+      return new RegistryError('registry_error', `${target.description} is missing from ${context.repository}; push the image again.`);
+    }
+  }
+  const service = target.kind === 'token' ? `The token service at ${host}` : `The registry at ${host}`;
+  return new RegistryError('registry_error', `${service} answered HTTP ${status}.${said}`);
+}
+
+/** Maps a failed `GET /v2/` (other than 401) without naming any repository: the ping is shared by all callers. */
+export function pingErrorFor(response: TransportResponse, now: number): RegistryError {
+  const host = response.url.host;
+  const transient = transientError(response, host, now);
+  if (transient) return transient;
+  if (response.status === 404) {
+    return new RegistryError('registry_error', `${host} does not serve the OCI distribution API (no /v2/ endpoint). Check the registry host.`);
+  }
+  return new RegistryError('registry_error', `The registry at ${host} answered HTTP ${response.status} to the API version check (/v2/).`);
+}
