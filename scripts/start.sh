@@ -18,13 +18,7 @@ export NODE_ENV="${NODE_ENV:-development}"
 
 bash scripts/ensure-deps.sh
 
-# Build when the sources are newer than the last build.
-stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find apps libs prisma package.json tsconfig.json -newer "$stamp" -type f -not -path '*/generated/*' 2>/dev/null | head -1)" ]; then
-  echo "Building…"
-  npm run --silent build >/dev/null
-  touch "$stamp"
-fi
+bash scripts/build-if-stale.sh
 
 mkdir -p "$DATA_DIR"
 # The postgres user must be able to reach its data directory below this one.

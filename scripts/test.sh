@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --with-registry || exit 1
+# Fault and benchmark-style suites run the built processes (dist/) as real child processes.
+bash scripts/build-if-stale.sh || exit 1
 
 results="$(mktemp -d)/jest-results.json"
 npx --no-install jest --json --outputFile="$results" "$@"
