@@ -6,6 +6,7 @@ import { CryptoModule } from '@app/crypto';
 import { DbModule } from '@app/db';
 import { QueueModule } from '@app/queue';
 import { WorkerHttpServer } from './http/worker-http-server';
+import { RevalidationScheduler } from './revalidation/revalidation-scheduler';
 import { OutboxSweeper } from './sweep/outbox-sweeper';
 import { registryClientProvider } from './validation/registry-client.provider';
 import { TemplateValidationProcessor } from './validation/template-validation.processor';
@@ -17,7 +18,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot('worker', config), ObservabilityModule.forRoot(logger, metrics), CryptoModule, DbModule, QueueModule],
-      providers: [registryClientProvider, TemplateValidationService, TemplateValidationProcessor, OutboxSweeper, WorkerHttpServer],
+      providers: [registryClientProvider, TemplateValidationService, TemplateValidationProcessor, OutboxSweeper, RevalidationScheduler, WorkerHttpServer],
     };
   }
 }

@@ -4,11 +4,13 @@ import { Prisma } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import {
   AppSpec,
+  CurrentTemplateSpec,
   ListQuery,
   NewTemplate,
   TemplateForValidation,
   TemplateRecord,
   TemplateStatus,
+  TemplateUpdate,
   ValidationErrorInfo,
   ValidationReportJson,
   ValidationState,
@@ -124,6 +126,80 @@ export class TemplateRepository {
     return rows[0].deleted > 0;
   }
 
+  /**
+   * Applies an update planned from the locked current row. When the image or the credentials
+   * change, the spec version is bumped and validation starts over (Inactive, pending), so a
+   * validation of the old values can never flip the new ones. Returns null when not found and
+   * whether a new validation is needed.
+   */
+  async update(
+    orgId: string,
+    id: string,
+    plan: (current: CurrentTemplateSpec) => TemplateUpdate,
+  ): Promise<{ template: TemplateRecord; revalidate: boolean } | null> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const current = await tx.$queryRaw<{ image: string; oci_registry_username: string | null; has_token: boolean }[]>`
+          SELECT image, oci_registry_username, (oci_registry_token_ciphertext IS NOT NULL) AS has_token
+          FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} FOR UPDATE`;
+        if (current.length === 0) return null;
+        const change = plan({
+          image: current[0].image,
+          ociRegistryUsername: current[0].oci_registry_username,
+          hasRegistryToken: current[0].has_token,
+        });
+        const sets: Prisma.Sql[] = [Prisma.sql`updated_at = now()`];
+        if (change.name !== undefined) sets.push(Prisma.sql`name = ${change.name}, name_key = ${change.name.toLowerCase()}`);
+        if (change.description !== undefined) sets.push(Prisma.sql`description = ${change.description}`);
+        if (change.category !== undefined) sets.push(Prisma.sql`category = ${change.category}`);
+        const imageChanged = change.image !== undefined && change.image !== current[0].image;
+        if (imageChanged) sets.push(Prisma.sql`image = ${change.image}`);
+        if (change.credentials === null) {
+          sets.push(Prisma.sql`oci_registry_username = NULL, oci_registry_token_ciphertext = NULL`);
+        } else if (change.credentials) {
+          sets.push(Prisma.sql`oci_registry_username = ${change.credentials.username}`);
+          if (change.credentials.ciphertext) sets.push(Prisma.sql`oci_registry_token_ciphertext = ${change.credentials.ciphertext}`);
+        }
+        const revalidate = imageChanged || change.credentials !== undefined;
+        if (revalidate) {
+          sets.push(Prisma.sql`
+            spec_version = spec_version + 1, status = 'Inactive', apps = '[]', validation_state = 'pending',
+            validation_error = NULL, validation_report = NULL, validation_checked_at = NULL,
+            validation_attempts = 0, validation_queued_at = now()`);
+        }
+        const rows = await tx.$queryRaw<TemplateRow[]>`
+          UPDATE templates SET ${Prisma.join(sets, ', ')} WHERE id = ${id}::uuid RETURNING ${PUBLIC_COLUMNS}`;
+        return { template: toRecord(rows[0]), revalidate };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError(ErrorCode.Conflict, 'A template with that name already exists in this organization');
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Asks for a fresh validation of the same spec. A template whose validation is already
+   * pending or running is left as it is (no second job). The status does not change until
+   * the validation ends. Returns null when not found.
+   */
+  async requestValidation(orgId: string, id: string): Promise<{ template: TemplateRecord; queued: boolean } | null> {
+    const updated = await this.prisma.$queryRaw<TemplateRow[]>`
+      UPDATE templates SET validation_state = 'pending', validation_attempts = 0, validation_queued_at = now()
+      WHERE id = ${id}::uuid AND org_id = ${orgId} AND validation_state IN ('passed', 'failed')
+      RETURNING ${PUBLIC_COLUMNS}`;
+    if (updated.length) return { template: toRecord(updated[0]), queued: true };
+    const template = await this.findInOrg(orgId, id);
+    return template ? { template, queued: false } : null;
+  }
+
+  /** The encrypted token of a template (for comparing an idempotent retry's token), or null. */
+  async findTokenCiphertext(orgId: string, id: string): Promise<Uint8Array | null> {
+    const row = await this.prisma.template.findFirst({ where: { id, orgId }, select: { ociRegistryTokenCiphertext: true } });
+    return row?.ociRegistryTokenCiphertext ?? null;
+  }
+
   // ---- used by the validation worker -------------------------------------------------
 
   async findForValidation(id: string): Promise<TemplateForValidation | null> {
@@ -206,6 +282,27 @@ export class TemplateRepository {
       orderBy: { validationQueuedAt: 'asc' },
       take: limit,
     });
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Puts Active templates whose last check is older than `interval` back to pending, for
+   * periodic re-validation (drift and expiry). Each template's due time is stretched by up
+   * to 10% by a hash of its id, so templates created together are not re-checked together.
+   * SKIP LOCKED and the state change let several workers run this at once.
+   */
+  async claimDueRevalidations(intervalMs: number, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE templates SET validation_state = 'pending', validation_attempts = 0, validation_queued_at = now()
+      WHERE id IN (
+        SELECT id FROM templates
+        WHERE status = 'Active' AND validation_state = 'passed'
+          AND validation_checked_at < now() - ${intervalMs}::double precision * (1 + (abs(hashtext(id::text)) % 1000) / 10000.0) * interval '1 millisecond'
+        ORDER BY validation_checked_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id`;
     return rows.map((row) => row.id);
   }
 

@@ -71,3 +71,19 @@ export interface TemplateForValidation {
   validationState: ValidationState;
   validationReport: ValidationReportJson | null;
 }
+
+/** The columns an update may change. `credentials: null` removes them. */
+export interface TemplateUpdate {
+  name?: string;
+  description?: string;
+  category?: string;
+  image?: string;
+  credentials?: { username: string; ciphertext: Buffer | null } | null;
+}
+
+/** What the update plan sees of the current row (no secret material). */
+export interface CurrentTemplateSpec {
+  image: string;
+  ociRegistryUsername: string | null;
+  hasRegistryToken: boolean;
+}

@@ -3,12 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
-import { TemplateRepository } from '@app/db';
+import { CurrentTemplateSpec, ListQuery, TemplateRepository, TemplateUpdate } from '@app/db';
+import { credentialWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
 import { CreateTemplateRequest } from './dto/create-template.request';
 import { encodeCursor } from './dto/list-templates.query';
-import type { ListQuery } from '@app/db';
-import { DeleteTemplateResponse, TemplateListResponse, TemplateResponse, toResponse } from './dto/template.response';
+import { UpdateTemplateRequest } from './dto/update-template.request';
+import {
+  DeleteTemplateResponse,
+  TemplateListResponse,
+  TemplateResponse,
+  TemplateWriteResponse,
+  toResponse,
+} from './dto/template.response';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,7 +34,7 @@ export class TemplatesService {
    * it to the validation queue. The row is the record of pending work: if Redis is down the
    * create still succeeds and the worker's sweep enqueues it later.
    */
-  async create(orgId: string, caller: Caller, request: CreateTemplateRequest): Promise<TemplateResponse> {
+  async create(orgId: string, caller: Caller, request: CreateTemplateRequest): Promise<TemplateWriteResponse> {
     const id = randomUUID();
     const ciphertext = request.credentials
       ? await this.cipher.encrypt(request.credentials.token, { orgId, templateId: id })
@@ -48,7 +55,7 @@ export class TemplatesService {
     );
     this.metrics.templatesCreated.inc();
     await this.validationQueue.enqueue(id);
-    return toResponse(template);
+    return { ...toResponse(template), warnings: credentialWarnings(request.image, request.credentials) };
   }
 
   async list(orgId: string, query: ListQuery): Promise<TemplateListResponse> {
@@ -65,6 +72,33 @@ export class TemplatesService {
     return toResponse(template);
   }
 
+  /**
+   * Changes what was given. A new image or new credentials send the template back to
+   * Inactive and start a new validation; a validation of the old values can no longer flip it.
+   */
+  async update(orgId: string, templateId: string, request: UpdateTemplateRequest): Promise<TemplateWriteResponse> {
+    if (!UUID.test(templateId)) throw DomainError.notFound();
+    // Encrypt outside the row lock; the context binds the token to this template.
+    const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
+    const result = await this.templates.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
+    if (!result) throw DomainError.notFound();
+    if (result.revalidate) await this.validationQueue.enqueue(templateId);
+    const image = request.image ?? ImageReference.parse(result.template.image);
+    const credentials =
+      result.template.ociRegistryUsername && request.token
+        ? { username: result.template.ociRegistryUsername, token: request.token }
+        : null;
+    return { ...toResponse(result.template), warnings: credentialWarnings(image, credentials) };
+  }
+
+  /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */
+  async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
+    const result = UUID.test(templateId) ? await this.templates.requestValidation(orgId, templateId) : null;
+    if (!result) throw DomainError.notFound();
+    if (result.queued) await this.validationQueue.enqueue(templateId);
+    return toResponse(result.template);
+  }
+
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
   async delete(orgId: string, templateId: string): Promise<DeleteTemplateResponse> {
     const deleted = UUID.test(templateId) && (await this.templates.deleteInOrg(orgId, templateId));
@@ -72,4 +106,25 @@ export class TemplatesService {
     await this.validationQueue.remove(templateId);
     return { message: 'Template deleted' };
   }
+}
+
+/** Resolves the credential rules of PATCH against the stored row (both or neither, always). */
+function planUpdate(request: UpdateTemplateRequest, current: CurrentTemplateSpec, ciphertext: Buffer | null): TemplateUpdate {
+  const update: TemplateUpdate = {
+    name: request.name,
+    description: request.description,
+    category: request.category,
+    image: request.image?.toString(),
+  };
+  if (request.username === null) {
+    update.credentials = null;
+  } else if (request.username !== undefined || request.token !== undefined) {
+    const username = request.username ?? current.ociRegistryUsername;
+    if (!username) throw DomainError.validation('oci_registry_username', 'is required when oci_registry_token is set');
+    if (!ciphertext && !current.hasRegistryToken) {
+      throw DomainError.validation('oci_registry_token', 'is required when oci_registry_username is set');
+    }
+    update.credentials = { username, ciphertext };
+  }
+  return update;
 }

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
+import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER } from '@app/common';
@@ -26,6 +27,7 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
 @Injectable()
 export class TemplateValidationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private worker?: Worker<ValidationJobData, ValidationJobResult, ValidationJobName>;
+  private connection?: IORedis;
   private readonly handlers: Handlers;
 
   constructor(
@@ -45,7 +47,7 @@ export class TemplateValidationProcessor implements OnApplicationBootstrap, Befo
   onApplicationBootstrap(): void {
     const { concurrency, stalledIntervalMs, backoffMs } = this.config.validation;
     this.worker = new Worker(VALIDATION_QUEUE, (job) => this.handlers[job.name](job.data, job), {
-      connection: createWorkerRedis(this.config.redis.url),
+      connection: (this.connection = createWorkerRedis(this.config.redis.url)),
       concurrency,
       // A worker killed mid-job stops renewing its lock; after this long the job is taken again.
       lockDuration: stalledIntervalMs,
@@ -80,6 +82,7 @@ export class TemplateValidationProcessor implements OnApplicationBootstrap, Befo
   /** Lets in-flight validations finish before anything they use is closed. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    this.connection?.disconnect(); // BullMQ leaves a connection it was given open
   }
 
 }

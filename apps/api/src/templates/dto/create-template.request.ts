@@ -109,7 +109,7 @@ export function parseCredentials(username: unknown, token: unknown): RegistryCre
   return { username: parseUsername(username), token: parseToken(token) };
 }
 
-function parseUsername(value: unknown): string {
+export function parseUsername(value: unknown): string {
   const username = requireString('oci_registry_username', value);
   if (username.length === 0 || username.length > MAX_USERNAME_LENGTH) {
     throw DomainError.validation('oci_registry_username', `must be 1 to ${MAX_USERNAME_LENGTH} characters long`);
@@ -122,7 +122,7 @@ function parseUsername(value: unknown): string {
   return username;
 }
 
-function parseToken(value: unknown): string {
+export function parseToken(value: unknown): string {
   // Messages here never quote the token.
   if (typeof value !== 'string') throw DomainError.validation('oci_registry_token', 'must be a string');
   if (value.length === 0 || value.length > MAX_TOKEN_LENGTH) {

@@ -23,6 +23,11 @@ export interface TemplateResponse {
   };
 }
 
+/** Create and update also return advice about the registry credentials (never a refusal). */
+export interface TemplateWriteResponse extends TemplateResponse {
+  warnings: { code: string; message: string }[];
+}
+
 export interface TemplateListResponse {
   data: TemplateResponse[];
   next_cursor: string | null;

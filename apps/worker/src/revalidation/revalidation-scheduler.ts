@@ -1,0 +1,68 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
+import { IdempotencyRepository, TemplateRepository } from '@app/db';
+import { ValidationQueueProducer } from '@app/queue';
+
+const BATCH = 200;
+const MAX_TICK_MS = 60_000;
+
+/**
+ * Re-validates Active templates every REVALIDATE_INTERVAL (drift and expiry): a tag that now
+ * points elsewhere is recorded in the report, a permanent failure sends the template back to
+ * Inactive. Due times are spread by template id; each tick takes a bounded batch, so a large
+ * backlog drains gradually instead of all at once. Also purges expired Idempotency-Keys.
+ */
+@Injectable()
+export class RevalidationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+    private readonly templates: TemplateRepository,
+    private readonly idempotencyKeys: IdempotencyRepository,
+    private readonly producer: ValidationQueueProducer,
+  ) {}
+
+  private get tickMs(): number {
+    return Math.min(MAX_TICK_MS, Math.max(1000, this.config.validation.revalidateIntervalMs / 20));
+  }
+
+  onApplicationBootstrap(): void {
+    const tick = () => {
+      this.running = this.runOnce()
+        .then(() => undefined)
+        .catch((error: Error) => {
+          // Postgres or Redis away: the next tick tries again, and the sweep covers lost jobs.
+          this.logger.warn({ err: { message: error.message } }, 'revalidation scheduling failed; will retry');
+        })
+        .finally(() => {
+          this.running = undefined;
+          if (this.timer) this.timer = setTimeout(tick, this.tickMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.tickMs);
+  }
+
+  /** One tick; returns how many templates were queued for re-validation. */
+  async runOnce(): Promise<number> {
+    const ids = await this.templates.claimDueRevalidations(this.config.validation.revalidateIntervalMs, BATCH);
+    if (ids.length) {
+      await this.producer.enqueueMany(ids);
+      this.metrics.revalidationsScheduled.inc(ids.length);
+      this.logger.info({ count: ids.length }, 'queued periodic re-validations');
+    }
+    await this.idempotencyKeys.purgeExpired();
+    return ids.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Images for the validation workloads: one per template, each in a repository of its own on
+ * the token-auth registry, with its own config and manifest. Nothing a validation fetches
+ * for one template (token scope, manifest, config) can be served from a cache filled by
+ * another, so the figures are what a worker meets with an org's many different images.
+ */
+import { RegistryTarget, pushImage } from '../../test/support/images';
+import { TestEnvironmentDescription, registryTarget } from '../../test/support/environment';
+import { mapConcurrently } from './context';
+
+export interface BenchImages {
+  /** `127.0.0.1:PORT/gpu/bench-N:v1`, one per template. */
+  refs: string[];
+  /** Manifest digest of each ref (skopeo's answer is checked against it). */
+  digests: string[];
+  /** The token issuer's `reader` user: pull on gpu/*. */
+  reader: { username: string; password: string };
+  registryHost: string;
+}
+
+export async function pushBenchImages(env: TestEnvironmentDescription, count: number): Promise<BenchImages> {
+  const registry = env.registries.token;
+  const target: RegistryTarget = registryTarget(registry);
+  const pushed = await mapConcurrently([...Array(count).keys()], 16, (index) =>
+    pushImage(target, {
+      kind: 'image',
+      repository: `gpu/bench-${index}`,
+      tag: 'v1',
+      exposedPorts: ['8888/tcp', '22/tcp'],
+      env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'CUDA_VERSION=12.4.1'],
+      labels: { 'bench.index': String(index) },
+      layers: [{ files: { 'opt/bench/app.py': 'print("benchmark")\n' } }],
+    }),
+  );
+  const reader = registry.users.reader;
+  return {
+    refs: pushed.map((image) => `${registry.host}/${image.reference}`),
+    digests: pushed.map((image) => image.digest),
+    reader: { username: reader.username, password: reader.password },
+    registryHost: registry.host,
+  };
+}

@@ -1,0 +1,207 @@
+/** The Markdown table of a run (bench/results/<timestamp>.md, latest.md, and the console). */
+import type { LoadFigure } from './measure';
+import type { BenchResults } from './results';
+import type { Spread } from './stats';
+import { FLAT_TOLERANCE, RSS_LIMIT_MB } from './targets';
+
+const num = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const latencyDigits = (value: number) => (value < 10 ? 2 : 1);
+
+/** `median (min–max)` */
+function fmt(s: Spread, digits?: number, suffix = ''): string {
+  const d = digits ?? latencyDigits(s.median);
+  if (s.runs.length === 1) return `${num(s.median, d)}${suffix}`;
+  return `${num(s.median, d)}${suffix} (${num(s.min, d)}–${num(s.max, d)})`;
+}
+
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
+
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, code, options } = results;
+  const lines: string[] = [];
+  const runs = options.repetitions;
+  lines.push(`## Benchmark results (${results.mode} run, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC)`, '');
+  lines.push(
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB RAM; ${machine.os}, Linux ${machine.kernel}; ` +
+      `Node ${machine.node}; PostgreSQL ${machine.postgres}; Redis ${machine.redis}; docker-registry ${machine.registry}; ` +
+      `skopeo ${machine.skopeo}; autocannon ${machine.autocannon}.`,
+  );
+  lines.push(
+    `Code: ${code.commit}${code.uncommittedChanges ? ' plus uncommitted changes' : ''}` +
+      `${results.productNodeFlags.length ? ` (API and worker run with \`${results.productNodeFlags.join(' ')}\`)` : ''}. ` +
+      `Load average (1 min) ${num(results.loadAverage.start[0], 2)} at the start, ${num(results.loadAverage.end[0], 2)} at the end; ` +
+      `run took ${num(results.durationSec / 60, 1)} min.`,
+  );
+  lines.push(
+    `Each figure is the median of ${runs} runs, with the lowest and highest run in brackets. ` +
+      `The load generator, Postgres, Redis, the registry, the API and the worker all share these cores.`,
+    '',
+  );
+
+  lines.push('### Targets', '');
+  lines.push(...header(['target', 'measured', 'met']));
+  for (const t of results.targets) lines.push(row([t.target, t.measured, t.met === null ? '–' : t.met ? 'yes' : '**no**']));
+  lines.push('');
+
+  if (results.api) {
+    const api = results.api;
+    lines.push(
+      `### API (worker stopped; GET cycles through an org of ${api.orgSize}; list = first page of 50; ` +
+        `create+delete = 2 requests per cycle, with registry credentials)`,
+      '',
+    );
+    lines.push(...header(['workload', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB']));
+    const names: Record<string, string> = {
+      get: 'GET one',
+      'baseline-get': 'GET one: bare Fastify + pg',
+      'baseline-jwt-get': 'GET one: Fastify + pg + JWT check',
+      list: 'list (50 of 100)',
+      'create-delete': 'create + delete',
+    };
+    for (const name of Object.keys(names)) {
+      for (const figure of api.figures.filter((f) => f.key.startsWith(`${name} c`))) lines.push(loadRow(names[name], figure));
+    }
+    lines.push('');
+    lines.push(...header(['clients', 'GET req/s: ours / bare Fastify + pg', 'ours / Fastify + pg + JWT']));
+    for (const r of api.ratios) {
+      lines.push(row([r.connections, fmt(r.oursVsBaseline, 2, '×'), r.oursVsBaselineWithJwt ? fmt(r.oursVsBaselineWithJwt, 2, '×') : '–']));
+    }
+    lines.push('');
+  }
+
+  if (results.validation) {
+    const v = results.validation;
+    lines.push('### Validation (token-auth TLS registry on loopback; every template its own image and repository; fresh worker per run)', '');
+    lines.push(...header(['workload', 'figure', 'worker peak RSS MB']));
+    lines.push(
+      row([
+        `one at a time (${v.isolated.samplesPerRun} per run, worker concurrency ${v.burst.workerConcurrency})`,
+        `POST → Active p50 ${fmt(v.isolated.postToActiveP50Ms, undefined, ' ms')}, p99 ${fmt(v.isolated.postToActiveP99Ms, undefined, ' ms')}`,
+        num(v.isolated.workerPeakRssMB),
+      ]),
+    );
+    lines.push(
+      row([
+        `burst: ${v.burst.templates} created by 16 clients, worker concurrency ${v.burst.workerConcurrency}`,
+        `all Active after ${fmt(v.burst.allActiveSec, 2, ' s')}; create → Active p50 ${fmt(v.burst.createToActiveP50Ms, 0, ' ms')}, ` +
+          `p99 ${fmt(v.burst.createToActiveP99Ms, 0, ' ms')}; failed ${v.burst.failed}`,
+        num(v.burst.workerPeakRssMB),
+      ]),
+    );
+    for (const d of v.drains) {
+      lines.push(
+        row([
+          `drain ${d.templates} queued, worker concurrency ${d.workerConcurrency}${d.distinctImages ? '' : ', all the same image'}`,
+          `${fmt(d.validationsPerSec, 0)} validations/s; failed ${d.failed}`,
+          num(d.workerPeakRssMB),
+        ]),
+      );
+    }
+    for (const s of v.skopeo) {
+      lines.push(
+        row([
+          `baseline: skopeo inspect ${s.parallelism === 1 ? 'one after another' : `${s.parallelism} in parallel`} (${s.refs} refs)`,
+          `${fmt(s.refsPerSec, 1)} images/s`,
+          '–',
+        ]),
+      );
+    }
+    lines.push('');
+    const seq = v.skopeo.find((s) => s.parallelism === 1);
+    const par = v.skopeo.find((s) => s.parallelism > 1);
+    if (seq && par) {
+      lines.push(...header(['worker concurrency', 'drain / sequential skopeo', `drain / ${par.parallelism} parallel skopeo`]));
+      for (const d of v.drains.filter((x) => x.distinctImages)) {
+        lines.push(row([d.workerConcurrency, `${num(d.validationsPerSec.median / seq.refsPerSec.median, 1)}×`, `${num(d.validationsPerSec.median / par.refsPerSec.median, 1)}×`]));
+      }
+      lines.push('');
+    }
+  }
+
+  if (results.growth) {
+    const g = results.growth;
+    lines.push(
+      `### Growth (${g.concurrency} clients; orgs seeded with SQL, ${num(g.tableRows)} rows in the table; list = first page of 50` +
+        `${g.workloads.includes('list-middle') ? '; "middle page" = 50 templates from halfway through the org, by cursor' : ''})`,
+      '',
+    );
+    const titles: Record<string, string> = { get: 'GET', list: 'list', 'list-middle': 'middle page' };
+    const present = g.workloads;
+    lines.push(
+      ...header([
+        'templates in org',
+        ...present.map((w) => `${titles[w]} p50 / p99 ms`),
+        ...present.map((w) => `${titles[w]} req/s`),
+        'errors',
+      ]),
+    );
+    for (const size of g.sizes) {
+      const f = (key: string) => g.figures.find((x) => x.key === `${key} n${size}`)!;
+      lines.push(
+        row([
+          num(size),
+          ...present.map((w) => `${fmt(f(w).p50Ms)} / ${fmt(f(w).p99Ms)}`),
+          ...present.map((w) => fmt(f(w).requestsPerSec, 0)),
+          present.reduce((sum, w) => sum + f(w).errors, 0),
+        ]),
+      );
+    }
+    lines.push(
+      '',
+      `Flat means the largest org's median p50 and p99 within ${Math.round((FLAT_TOLERANCE.ratio - 1) * 100)} % ` +
+        `(or ${FLAT_TOLERANCE.absoluteMs} ms) of the smallest org's. List pages are compared from the smallest org whose page ` +
+        'is full: an org of 10 lists 10 templates, not 50, and the cost of a list follows the page, not the org.',
+      '',
+    );
+  }
+
+  lines.push(...cpuSection(results));
+
+  if (results.memory.length) {
+    lines.push(`### Peak RSS per process (kernel VmHWM, reset before each workload; target < ${RSS_LIMIT_MB} MB)`, '');
+    lines.push(...header(['workload', 'API MB', 'worker MB']));
+    for (const m of results.memory) lines.push(row([m.workload, m.apiMB === undefined ? '–' : num(m.apiMB), m.workerMB === undefined ? '–' : num(m.workerMB)]));
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Where the CPU went: per validation in the drains, cores in use at 16 clients for the API. */
+function cpuSection(results: BenchResults): string[] {
+  const lines: string[] = [];
+  const order = ['api', 'worker', 'baseline', 'baseline-jwt', 'postgres', 'redis-server', 'docker-registry', 'orchestrator + token issuer', 'load generator / skopeo', 'other processes'];
+  const columns = (records: Record<string, number>[]) => order.filter((role) => records.some((r) => (r[role] ?? 0) > 0.005));
+  const perImage = [
+    ...(results.validation?.drains ?? []).map((d) => ({ label: d.label, cpu: d.cpuMsPerValidation })),
+    ...(results.validation?.skopeo ?? []).map((s) => ({ label: `skopeo inspect ×${s.parallelism}`, cpu: s.cpuMsPerImage })),
+  ];
+  if (perImage.length) {
+    const roles = columns(perImage.map((p) => p.cpu));
+    lines.push(
+      '### CPU per image checked (ms of CPU, all runs; the orchestrator process hosts the registry\'s token server; ' +
+        '"other processes" = the rest of the machine, not this run)',
+      '',
+    );
+    lines.push(...header(['workload', ...roles, 'total']));
+    for (const p of perImage) {
+      const total = Object.values(p.cpu).reduce((a, b) => a + b, 0);
+      lines.push(row([p.label, ...roles.map((role) => num(p.cpu[role] ?? 0, 1)), num(total, 1)]));
+    }
+    lines.push('');
+  }
+  const figures = [...(results.api?.figures ?? []), ...(results.growth?.figures ?? [])].filter((f) => f.connections === 16 && !f.key.includes(' n'));
+  if (figures.length) {
+    const roles = columns(figures.map((f) => f.cpuCores));
+    lines.push('### CPU cores in use during the API loads at 16 clients (of ' + results.machine.cores + ')', '');
+    lines.push(...header(['workload', ...roles]));
+    for (const f of figures) lines.push(row([f.key, ...roles.map((role) => num(f.cpuCores[role] ?? 0, 2))]));
+    lines.push('');
+  }
+  return lines;
+}
+
+function loadRow(name: string, f: LoadFigure): string {
+  return row([name, f.connections, fmt(f.requestsPerSec, 0), fmt(f.p50Ms), fmt(f.p99Ms), f.errors, num(f.serverPeakRssMB)]);
+}

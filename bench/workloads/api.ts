@@ -1,0 +1,99 @@
+/**
+ * API workloads at each client concurrency: GET one template (cycling through an org's
+ * 100), list that org (first page, default limit 50), and create+delete cycles (with registry
+ * credentials, so each create encrypts a token). The worker is not running: these figures are
+ * the API's alone. The baselines answer the same GET, interleaved with ours in every round.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { BenchContext, authHeaders, newOrgId, templateBody, templatesPath } from '../lib/context';
+import { seedOrg, templateIds } from '../lib/fixtures';
+import { LoadCell, LoadFigure, measureCells, throughputRatio } from '../lib/measure';
+import { ApiWorkload } from '../lib/options';
+import { startBaseline } from '../lib/product';
+import { Spread } from '../lib/stats';
+
+export interface ApiResults {
+  orgSize: number;
+  figures: LoadFigure[];
+  /** Per concurrency: ours / bare Fastify+pg, ours / Fastify+pg+JWT (GET req/s, per round). */
+  ratios: { connections: number; oursVsBaseline: Spread; oursVsBaselineWithJwt?: Spread }[];
+}
+
+export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
+  const { matrix, durationSec, warmupSec, orgSize } = ctx.options.api;
+  const orgId = newOrgId('api');
+  await seedOrg(ctx.db, orgId, orgSize, ctx.prototypeId);
+  await ctx.db.query('ANALYZE templates');
+  const getPaths = (await templateIds(ctx.db, orgId, orgSize)).map((id) => `${templatesPath(orgId)}/${id}`);
+  const headers = await authHeaders(ctx, orgId);
+  const cycleOrg = newOrgId('create-delete');
+  const cycleHeaders = await authHeaders(ctx, cycleOrg);
+
+  const baseline = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: false });
+  const baselineJwt = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: true });
+  try {
+    await checkSameAnswer([ctx.api.url, baseline.url, baselineJwt.url], getPaths[0], headers);
+    const figures: LoadFigure[] = [];
+    const ratios: ApiResults['ratios'] = [];
+    for (const { connections, workloads } of matrix) {
+      const cell = (key: string, server: LoadCell['server'], scenario: LoadCell['scenario'], cellHeaders = headers): LoadCell => ({
+        key: `${key} c${connections}`,
+        server,
+        connections,
+        durationSec,
+        warmupSec,
+        headers: cellHeaders,
+        scenario,
+      });
+      ctx.log(`API workloads at concurrency ${connections}`);
+      const all: Record<ApiWorkload, LoadCell> = {
+        get: cell('get', ctx.api, { kind: 'get', paths: getPaths }),
+        'baseline-get': cell('baseline-get', baseline, { kind: 'get', paths: getPaths }),
+        'baseline-jwt-get': cell('baseline-jwt-get', baselineJwt, { kind: 'get', paths: getPaths }),
+        list: cell('list', ctx.api, { kind: 'get', paths: [templatesPath(orgId)] }),
+        'create-delete': cell(
+          'create-delete',
+          ctx.api,
+          { kind: 'create-delete', collectionPath: templatesPath(cycleOrg), body: templateBody(ctx.images, ctx.images.refs[0]) },
+          cycleHeaders,
+        ),
+      };
+      const results = await measureCells(
+        ctx.layout.benchOutDir,
+        workloads.map((workload) => all[workload]),
+        ctx.options.repetitions,
+        ctx.log,
+      );
+      figures.push(...results.values());
+      const ours = results.get(`get c${connections}`);
+      const bare = results.get(`baseline-get c${connections}`);
+      const withJwt = results.get(`baseline-jwt-get c${connections}`);
+      if (ours && bare) {
+        ratios.push({
+          connections,
+          oursVsBaseline: throughputRatio(ours, bare),
+          ...(withJwt ? { oursVsBaselineWithJwt: throughputRatio(ours, withJwt) } : {}),
+        });
+      }
+    }
+    return { orgSize, figures, ratios };
+  } finally {
+    await Promise.all([baseline.stop(), baselineJwt.stop()]);
+  }
+}
+
+/** The baselines must answer the same request with the same body, or the ratio means nothing. */
+async function checkSameAnswer(urls: string[], path: string, headers: Record<string, string>): Promise<void> {
+  const bodies = await Promise.all(
+    urls.map(async (url) => {
+      const response = await fetch(`${url}${path}`, { headers });
+      if (response.status !== 200) throw new Error(`GET ${url}${path} answered ${response.status}: ${await response.text()}`);
+      return response.json();
+    }),
+  );
+  for (const [i, body] of bodies.entries()) {
+    if (!isDeepStrictEqual(body, bodies[0])) {
+      throw new Error(`${urls[i]} answers GET with a different body than the API:\n${JSON.stringify(body)}\nvs\n${JSON.stringify(bodies[0])}`);
+    }
+  }
+}

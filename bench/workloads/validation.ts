@@ -1,0 +1,313 @@
+/**
+ * Validation workloads against the local token-auth registry (each template its own image,
+ * see lib/images.ts), with a fresh worker process per run so that no run starts with caches
+ * another filled:
+ * - burst: N templates created through the API (16 clients) while the worker runs at its
+ *   default concurrency; time from the first create to the last Active, and each template's
+ *   create→Active;
+ * - isolated: templates created one at a time, each awaited: the latency a user feels;
+ * - drain: N templates queued while the queue is paused, then a worker at concurrency 1, 16,
+ *   64 drains them: validations per second. Plus the same drain with one image for all N, to
+ *   show what the worker's caches are worth;
+ * - the baseline: `skopeo inspect` of the same references, one after another and 16 at a time.
+ */
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import * as os from 'node:os';
+import { runCommand } from '../../test/support/child-process';
+import { VALIDATION_QUEUE } from '../../libs/queue/src/validation-queue';
+import { BenchContext, authHeaders, mapConcurrently, newOrgId, sleep, templateBody, templatesPath } from '../lib/context';
+import { createAndAwaitActive } from '../lib/fixtures';
+import { cpuBetween, snapshotCpu } from '../lib/cpu-accounting';
+import { runLoad } from '../lib/load';
+import { RunningService } from '../lib/processes';
+import { startWorker } from '../lib/product';
+import { Spread, ascending, percentile, spread } from '../lib/stats';
+
+export interface BurstResults {
+  templates: number;
+  workerConcurrency: number;
+  /** First create (created_at) to last Active (validation_checked_at), seconds. */
+  allActiveSec: Spread;
+  /** Per template, validation_checked_at − created_at. */
+  createToActiveP50Ms: Spread;
+  createToActiveP99Ms: Spread;
+  failed: number;
+  apiPeakRssMB: number;
+  workerPeakRssMB: number;
+}
+
+export interface IsolatedResults {
+  samplesPerRun: number;
+  /** POST sent → the row reads Active (the client polls it every 2 ms). */
+  postToActiveP50Ms: Spread;
+  postToActiveP99Ms: Spread;
+  /** From the row's own timestamps: validation_checked_at − created_at. */
+  rowCreateToActiveP50Ms: Spread;
+  workerPeakRssMB: number;
+}
+
+export interface DrainResults {
+  label: string;
+  workerConcurrency: number;
+  templates: number;
+  distinctImages: boolean;
+  validationsPerSec: Spread;
+  failed: number;
+  workerPeakRssMB: number;
+  /** CPU milliseconds per validation by process role, over all runs (see lib/cpu-accounting.ts). */
+  cpuMsPerValidation: Record<string, number>;
+}
+
+export interface SkopeoResults {
+  parallelism: number;
+  refs: number;
+  refsPerSec: Spread;
+  /** CPU milliseconds per image by process role (skopeo counts as "load generator / skopeo"). */
+  cpuMsPerImage: Record<string, number>;
+}
+
+export interface ValidationResults {
+  burst: BurstResults;
+  isolated: IsolatedResults;
+  drains: DrainResults[];
+  skopeo: SkopeoResults[];
+}
+
+export async function runValidationWorkloads(ctx: BenchContext): Promise<ValidationResults> {
+  const redis = new IORedis(ctx.settings.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(VALIDATION_QUEUE, { connection: redis });
+  try {
+    const isolated = await measureIsolated(ctx);
+    const burst = await measureBurst(ctx);
+    const drains = await measureDrains(ctx, queue);
+    const skopeo = await measureSkopeo(ctx);
+    return { burst, isolated, drains, skopeo };
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
+}
+
+async function withWorker<T>(ctx: BenchContext, concurrency: number, use: (worker: RunningService) => Promise<T>): Promise<T> {
+  const worker = await startWorker(ctx.layout, ctx.settings, concurrency);
+  try {
+    return await use(worker);
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function measureIsolated(ctx: BenchContext): Promise<IsolatedResults> {
+  const samples = ctx.options.validation.isolatedSamples;
+  const runs: { post: number[]; row: number[]; peak: number }[] = [];
+  for (let round = 1; round <= ctx.options.repetitions; round++) {
+    const orgId = newOrgId('isolated');
+    runs.push(
+      await withWorker(ctx, ctx.options.validation.defaultConcurrency, async (worker) => {
+        // A long-running worker has warm code and open connections: one validation of an image
+        // outside the sample first (its token and manifests are of no use to the sample's).
+        await createAndAwaitActive(ctx, orgId, ctx.images.refs[ctx.images.refs.length - round]);
+        worker.resetPeak();
+        const post: number[] = [];
+        for (let i = 0; i < samples; i++) post.push((await createAndAwaitActive(ctx, orgId, ctx.images.refs[i])).postToActiveMs);
+        const row = (await rowLatencies(ctx, orgId)).slice(-samples).map((r) => r.createToActiveMs);
+        return { post: ascending(post), row: ascending(row), peak: worker.peakRssMB() };
+      }),
+    );
+    const last = runs[runs.length - 1];
+    ctx.log(`  isolated round ${round}: POST→Active p50 ${percentile(last.post, 50).toFixed(1)} ms, p99 ${percentile(last.post, 99).toFixed(1)} ms`);
+  }
+  return {
+    samplesPerRun: samples,
+    postToActiveP50Ms: spread(runs.map((r) => percentile(r.post, 50))),
+    postToActiveP99Ms: spread(runs.map((r) => percentile(r.post, 99))),
+    rowCreateToActiveP50Ms: spread(runs.map((r) => percentile(r.row, 50))),
+    workerPeakRssMB: Math.max(...runs.map((r) => r.peak)),
+  };
+}
+
+async function measureBurst(ctx: BenchContext): Promise<BurstResults> {
+  const { templates, defaultConcurrency } = ctx.options.validation;
+  const runs: { totalSec: number; p50: number; p99: number; failed: number; apiPeak: number; workerPeak: number }[] = [];
+  for (let round = 1; round <= ctx.options.repetitions; round++) {
+    const orgId = newOrgId('burst');
+    runs.push(
+      await withWorker(ctx, defaultConcurrency, async (worker) => {
+        worker.resetPeak();
+        ctx.api.resetPeak();
+        await createMany(ctx, orgId, ctx.images.refs.slice(0, templates));
+        const failed = await awaitAllFinished(ctx, orgId, templates);
+        const rows = await rowLatencies(ctx, orgId);
+        const latencies = ascending(rows.map((r) => r.createToActiveMs));
+        const first = Math.min(...rows.map((r) => r.createdAt));
+        const last = Math.max(...rows.map((r) => r.checkedAt));
+        return {
+          totalSec: (last - first) / 1000,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          failed,
+          apiPeak: ctx.api.peakRssMB(),
+          workerPeak: worker.peakRssMB(),
+        };
+      }),
+    );
+    const r = runs[runs.length - 1];
+    ctx.log(`  burst round ${round}: ${templates} Active in ${r.totalSec.toFixed(2)} s, create→Active p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, failed ${r.failed}`);
+  }
+  return {
+    templates,
+    workerConcurrency: defaultConcurrency,
+    allActiveSec: spread(runs.map((r) => r.totalSec)),
+    createToActiveP50Ms: spread(runs.map((r) => r.p50)),
+    createToActiveP99Ms: spread(runs.map((r) => r.p99)),
+    failed: runs.reduce((sum, r) => sum + r.failed, 0),
+    apiPeakRssMB: Math.max(...runs.map((r) => r.apiPeak)),
+    workerPeakRssMB: Math.max(...runs.map((r) => r.workerPeak)),
+  };
+}
+
+async function measureDrains(ctx: BenchContext, queue: Queue): Promise<DrainResults[]> {
+  const { templates, drainConcurrencies, sameImageDrain, defaultConcurrency } = ctx.options.validation;
+  const distinct = ctx.images.refs.slice(0, templates);
+  const cells = [
+    ...drainConcurrencies.map((concurrency) => ({ label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true })),
+    ...(sameImageDrain
+      ? [{ label: `drain c${defaultConcurrency}, one image`, concurrency: defaultConcurrency, images: distinct.map(() => distinct[0]), distinctImages: false }]
+      : []),
+  ];
+  const runs = new Map(
+    cells.map((cell) => [cell.label, { rates: [] as number[], failed: 0, peaks: [] as number[], cpu: {} as Record<string, number>, count: 0 }]),
+  );
+  for (let round = 1; round <= ctx.options.repetitions; round++) {
+    for (const cell of cells) {
+      const orgId = newOrgId('drain');
+      await queue.pause();
+      await createMany(ctx, orgId, cell.images);
+      const record = runs.get(cell.label)!;
+      await withWorker(ctx, cell.concurrency, async (worker) => {
+        worker.resetPeak();
+        const before = snapshotCpu();
+        const started = performance.now();
+        await queue.resume();
+        record.failed += await awaitAllFinished(ctx, orgId, cell.images.length);
+        const seconds = (performance.now() - started) / 1000;
+        const cpu = cpuBetween(before, snapshotCpu(), { api: ctx.api.pid, worker: worker.pid });
+        for (const [role, cpuSeconds] of Object.entries(cpu.cpuSec)) record.cpu[role] = (record.cpu[role] ?? 0) + cpuSeconds;
+        record.count += cell.images.length;
+        record.rates.push(cell.images.length / seconds);
+        record.peaks.push(worker.peakRssMB());
+        ctx.log(`  ${cell.label} round ${round}: ${cell.images.length} in ${seconds.toFixed(2)} s = ${(cell.images.length / seconds).toFixed(0)}/s`);
+      });
+    }
+  }
+  return cells.map((cell) => {
+    const record = runs.get(cell.label)!;
+    return {
+      label: cell.label,
+      workerConcurrency: cell.concurrency,
+      templates: cell.images.length,
+      distinctImages: cell.distinctImages,
+      validationsPerSec: spread(record.rates),
+      failed: record.failed,
+      workerPeakRssMB: Math.max(...record.peaks),
+      cpuMsPerValidation: Object.fromEntries(Object.entries(record.cpu).map(([role, seconds]) => [role, (seconds * 1000) / record.count])),
+    };
+  });
+}
+
+async function measureSkopeo(ctx: BenchContext): Promise<SkopeoResults[]> {
+  const { skopeoSequentialRefs, skopeoParallelRefs, skopeoParallelism } = ctx.options.validation;
+  const cells = [
+    { parallelism: 1, refs: skopeoSequentialRefs },
+    { parallelism: skopeoParallelism, refs: skopeoParallelRefs },
+  ];
+  const rates = cells.map(() => [] as number[]);
+  const cpu = cells.map(() => ({}) as Record<string, number>);
+  for (let round = 1; round <= ctx.options.repetitions; round++) {
+    for (const [i, cell] of cells.entries()) {
+      const indices = [...Array(cell.refs).keys()];
+      const before = snapshotCpu();
+      const started = performance.now();
+      await mapConcurrently(indices, cell.parallelism, (index) => skopeoInspect(ctx, index));
+      const seconds = (performance.now() - started) / 1000;
+      const used = cpuBetween(before, snapshotCpu(), { api: ctx.api.pid });
+      for (const [role, cpuSeconds] of Object.entries(used.cpuSec)) cpu[i][role] = (cpu[i][role] ?? 0) + cpuSeconds;
+      rates[i].push(cell.refs / seconds);
+      ctx.log(`  skopeo ×${cell.parallelism} round ${round}: ${cell.refs} refs in ${seconds.toFixed(2)} s = ${(cell.refs / seconds).toFixed(1)}/s`);
+    }
+  }
+  const images = (cell: { refs: number }) => cell.refs * ctx.options.repetitions;
+  return cells.map((cell, i) => ({
+    parallelism: cell.parallelism,
+    refs: cell.refs,
+    refsPerSec: spread(rates[i]),
+    cpuMsPerImage: Object.fromEntries(Object.entries(cpu[i]).map(([role, seconds]) => [role, (seconds * 1000) / images(cell)])),
+  }));
+}
+
+/** What a person would run to check an image by hand: manifest and config, no tag list. */
+async function skopeoInspect(ctx: BenchContext, index: number): Promise<void> {
+  const { reader, refs, digests } = ctx.images;
+  const { stdout } = await runCommand(
+    'skopeo',
+    ['inspect', '--no-tags', '--cert-dir', ctx.env.caDir, '--creds', `${reader.username}:${reader.password}`, `docker://${refs[index]}`],
+    { timeoutMs: 60_000, env: { PATH: process.env.PATH, HOME: os.tmpdir() } },
+  );
+  const digest = (JSON.parse(stdout) as { Digest?: string }).Digest;
+  if (digest !== digests[index]) throw new Error(`skopeo inspect ${refs[index]} reported ${digest}, expected ${digests[index]}`);
+}
+
+/** Creates one template per image through the API (16 clients); all must answer 201. */
+export async function createMany(ctx: BenchContext, orgId: string, images: string[]): Promise<void> {
+  const result = await runLoad(ctx.layout.benchOutDir, {
+    url: ctx.api.url,
+    connections: 16,
+    durationSec: 0,
+    warmupSec: 0,
+    headers: await authHeaders(ctx, orgId),
+    scenario: {
+      kind: 'create',
+      collectionPath: templatesPath(orgId),
+      bodies: images.map((image, i) => templateBody(ctx.images, image, `tpl-${i}`)),
+    },
+  });
+  if (result.errors > 0 || result.requests !== images.length) {
+    throw new Error(`creating ${images.length} templates: ${result.requests} answered, ${JSON.stringify(result.breakdown)}`);
+  }
+}
+
+/** Polls the org's rows until every validation finished; returns how many failed. */
+export async function awaitAllFinished(ctx: BenchContext, orgId: string, expected: number, timeoutMs = 300_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await ctx.db.query<{ finished: number; failed: number }>(
+      `SELECT count(*) FILTER (WHERE validation_state IN ('passed', 'failed'))::int AS finished,
+              count(*) FILTER (WHERE validation_state = 'failed')::int AS failed
+       FROM templates WHERE org_id = $1`,
+      [orgId],
+    );
+    const { finished, failed } = rows[0];
+    if (finished >= expected) {
+      if (failed > 0) {
+        const sample = await ctx.db.query('SELECT image, validation_error FROM templates WHERE org_id = $1 AND validation_state = $2 LIMIT 1', [orgId, 'failed']);
+        ctx.log(`  ${failed} validations failed, e.g. ${JSON.stringify(sample.rows[0])}`);
+      }
+      return failed;
+    }
+    if (Date.now() > deadline) throw new Error(`only ${finished} of ${expected} validations of ${orgId} finished after ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+async function rowLatencies(ctx: BenchContext, orgId: string): Promise<{ createdAt: number; checkedAt: number; createToActiveMs: number }[]> {
+  const { rows } = await ctx.db.query<{ created_at: Date; validation_checked_at: Date }>(
+    `SELECT created_at, validation_checked_at FROM templates WHERE org_id = $1 AND status = 'Active' ORDER BY created_at, id`,
+    [orgId],
+  );
+  return rows.map((row) => ({
+    createdAt: row.created_at.getTime(),
+    checkedAt: row.validation_checked_at.getTime(),
+    createToActiveMs: row.validation_checked_at.getTime() - row.created_at.getTime(),
+  }));
+}
