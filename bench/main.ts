@@ -15,6 +15,7 @@ import { startTestEnvironment, TestEnvironment } from '../test/support/environme
 import { startReaper } from '../test/support/reaper';
 import { createIdentityProvider } from '../test/helpers/auth-keys';
 import { BenchContext, newOrgId } from './lib/context';
+import { cpuBetween, snapshotCpu } from './lib/cpu-accounting';
 import { createAndAwaitActive } from './lib/fixtures';
 import { stopLoadRunner } from './lib/load';
 import { pushBenchImages } from './lib/images';
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
     }
 
     const partial: Pick<BenchResults, 'api' | 'validation' | 'growth'> = {};
+    const cpuAtStart = snapshotCpu();
     if (selected.has('validation')) {
       log('Validation workloads');
       partial.validation = await runValidationWorkloads(ctx);
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
       log('Growth workloads');
       partial.growth = await runGrowthWorkloads(ctx);
     }
+    const runCpu = cpuBetween(cpuAtStart, snapshotCpu(), { api: api.pid });
     await api.stop();
 
     const memory = memoryRows(partial);
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
       code,
       productNodeFlags: settings.nodeFlags,
       loadAverage: { start: loadStart, end: os.loadavg() },
+      restOfMachineCores: runCpu.cpuSec['rest of the machine'] / runCpu.wallSec,
       options,
       ...partial,
       memory,

@@ -30,7 +30,7 @@ describe('list pagination and filters (e2e)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api.http
+      const res: { body: { data: { id: string }[]; next_cursor: string | null } } = await api.http
         .get(TEMPLATES_PATH(org))
         .query({ ...query, ...(cursor ? { cursor } : {}) })
         .set('authorization', auth)

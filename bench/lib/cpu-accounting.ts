@@ -1,6 +1,7 @@
 /**
  * Where the machine's CPU went during a measurement: CPU seconds of each process this run
- * started (by role), and of everything else on the machine (other tenants of a shared box).
+ * started (by role), and of the rest of the machine: other work on a shared box, including
+ * processes of other containers that /proc here does not list, and kernel interrupt time.
  * From /proc/<pid>/stat (utime+stime, plus cutime+cstime so that children that exited, such
  * as Postgres backends and skopeo, count for their parent) and /proc/stat.
  */
@@ -25,7 +26,7 @@ export interface CpuSnapshot {
 
 export interface CpuBreakdown {
   wallSec: number;
-  /** CPU seconds by role; "other processes" is everything on the machine not started by this run. */
+  /** CPU seconds by role; "rest of the machine" is all busy CPU time not of this run's processes. */
   cpuSec: Record<string, number>;
 }
 
@@ -99,6 +100,6 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, roles: Recor
     add(role, own + children);
   }
   const machine = after.machineBusyTicks - before.machineBusyTicks;
-  cpuSec['other processes'] = Math.max(0, machine - ours) / TICKS_PER_SECOND;
+  cpuSec['rest of the machine'] = Math.max(0, machine - ours) / TICKS_PER_SECOND;
   return { wallSec: (after.at - before.at) / 1000, cpuSec };
 }

@@ -31,8 +31,10 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push(
     `Code: ${code.commit}${code.uncommittedChanges ? ' plus uncommitted changes' : ''}` +
       `${results.productNodeFlags.length ? ` (API and worker run with \`${results.productNodeFlags.join(' ')}\`)` : ''}. ` +
-      `Load average (1 min) ${num(results.loadAverage.start[0], 2)} at the start, ${num(results.loadAverage.end[0], 2)} at the end; ` +
-      `run took ${num(results.durationSec / 60, 1)} min.`,
+      `Run took ${num(results.durationSec / 60, 1)} min. While the workloads ran, other work on this machine used ` +
+      `${num(results.restOfMachineCores, 2)} of its ${machine.cores} cores on average ` +
+      `(load average ${num(results.loadAverage.start[0], 1)} at the start, ${num(results.loadAverage.end[0], 1)} at the end)` +
+      `${results.restOfMachineCores > 0.2 ? ': absolute figures are pessimistic, ratios taken in the same rounds less so' : ''}.`,
   );
   lines.push(
     `Each figure is the median of ${runs} runs, with the lowest and highest run in brackets. ` +
@@ -171,7 +173,7 @@ export function renderMarkdown(results: BenchResults): string {
 /** Where the CPU went: per validation in the drains, cores in use at 16 clients for the API. */
 function cpuSection(results: BenchResults): string[] {
   const lines: string[] = [];
-  const order = ['api', 'worker', 'baseline', 'baseline-jwt', 'postgres', 'redis-server', 'docker-registry', 'orchestrator + token issuer', 'load generator / skopeo', 'other processes'];
+  const order = ['api', 'worker', 'baseline', 'baseline-jwt', 'postgres', 'redis-server', 'docker-registry', 'orchestrator + token issuer', 'load generator / skopeo', 'rest of the machine'];
   const columns = (records: Record<string, number>[]) => order.filter((role) => records.some((r) => (r[role] ?? 0) > 0.005));
   const perImage = [
     ...(results.validation?.drains ?? []).map((d) => ({ label: d.label, cpu: d.cpuMsPerValidation })),
@@ -181,7 +183,7 @@ function cpuSection(results: BenchResults): string[] {
     const roles = columns(perImage.map((p) => p.cpu));
     lines.push(
       '### CPU per image checked (ms of CPU, all runs; the orchestrator process hosts the registry\'s token server; ' +
-        '"other processes" = the rest of the machine, not this run)',
+        '"rest of the machine" = CPU used by anything else on this (shared) machine meanwhile)',
       '',
     );
     lines.push(...header(['workload', ...roles, 'total']));

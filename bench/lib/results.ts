@@ -29,6 +29,8 @@ export interface BenchResults {
   /** `--node-flags` given to the API and worker (empty for a normal run). */
   productNodeFlags: string[];
   loadAverage: { start: number[]; end: number[] };
+  /** Mean CPU cores used by everything else on the machine while the workloads ran. */
+  restOfMachineCores: number;
   options: BenchOptions;
   api?: ApiResults;
   validation?: ValidationResults;

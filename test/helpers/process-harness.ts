@@ -362,12 +362,15 @@ export function passedCounts(services: readonly SpawnedService[]): Map<string, n
 }
 
 /**
- * Log lines at error level (pino 50) or above, except access-log lines (`request`): a 5xx
- * answer is logged at error level, and a test asserts statuses itself (a /readyz polled
- * during boot answers 503 until Redis is connected).
+ * Log lines at error level (pino 50) or above, from line `fromLine` on (e.g. the length of
+ * `lines` when a test began), except access-log lines (`request`): a 5xx answer is logged at
+ * error level, and a test asserts statuses itself (/readyz answers 503 while a process boots).
  */
-export function errorLines(service: SpawnedService): LogRecord[] {
-  return service.logs().filter((record) => typeof record.level === 'number' && record.level >= 50 && record.msg !== 'request');
+export function errorLines(service: SpawnedService, fromLine = 0): LogRecord[] {
+  return service.lines
+    .slice(fromLine)
+    .flatMap((line) => parseJsonLine(line))
+    .filter((record) => typeof record.level === 'number' && record.level >= 50 && record.msg !== 'request');
 }
 
 /** Sum of a Prometheus metric's series whose labels include `labels`, from /metrics. */

@@ -44,6 +44,7 @@ const environment_1 = require("../test/support/environment");
 const reaper_1 = require("../test/support/reaper");
 const auth_keys_1 = require("../test/helpers/auth-keys");
 const context_1 = require("./lib/context");
+const cpu_accounting_1 = require("./lib/cpu-accounting");
 const fixtures_1 = require("./lib/fixtures");
 const load_1 = require("./lib/load");
 const images_1 = require("./lib/images");
@@ -135,6 +136,7 @@ async function main() {
             return;
         }
         const partial = {};
+        const cpuAtStart = (0, cpu_accounting_1.snapshotCpu)();
         if (selected.has('validation')) {
             log('Validation workloads');
             partial.validation = await (0, validation_1.runValidationWorkloads)(ctx);
@@ -147,6 +149,7 @@ async function main() {
             log('Growth workloads');
             partial.growth = await (0, growth_1.runGrowthWorkloads)(ctx);
         }
+        const runCpu = (0, cpu_accounting_1.cpuBetween)(cpuAtStart, (0, cpu_accounting_1.snapshotCpu)(), { api: api.pid });
         await api.stop();
         const memory = (0, targets_1.memoryRows)(partial);
         const finished = new Date();
@@ -160,6 +163,7 @@ async function main() {
             code,
             productNodeFlags: settings.nodeFlags,
             loadAverage: { start: loadStart, end: os.loadavg() },
+            restOfMachineCores: runCpu.cpuSec['rest of the machine'] / runCpu.wallSec,
             options,
             ...partial,
             memory,

@@ -74,6 +74,6 @@ function cpuBetween(before, after, roles) {
         add(role, own + children);
     }
     const machine = after.machineBusyTicks - before.machineBusyTicks;
-    cpuSec['other processes'] = Math.max(0, machine - ours) / TICKS_PER_SECOND;
+    cpuSec['rest of the machine'] = Math.max(0, machine - ours) / TICKS_PER_SECOND;
     return { wallSec: (after.at - before.at) / 1000, cpuSec };
 }

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '@app/config';
+import { createLogger } from '@app/common';
+import { createApiApp } from '../apps/api/src/create-api-app';
+import { loadTestEnvironment } from './support/environment';
+import { createIdentityProvider } from './helpers/auth-keys';
+import { testEncryptionKeys } from './helpers/api-harness';
+import { LogCapture } from './helpers/log-capture';
+import { SPEC_FILE } from './helpers/openapi';
+
+type Json = Record<string, any>;
+
+/**
+ * The served document contains the contract unchanged (every operation, parameter, response,
+ * schema field, type, format, required flag and nullability), documents every extension, and
+ * documents every route the server actually registers.
+ */
+describe('served OpenAPI document (e2e)', () => {
+  const contract = JSON.parse(readFileSync(SPEC_FILE, 'utf8')) as Json;
+  let app: NestFastifyApplication;
+  let served: Json;
+  const registered: { method: string; url: string }[] = [];
+
+  beforeAll(async () => {
+    const env = loadTestEnvironment();
+    const idp = await createIdentityProvider();
+    const config = loadConfig('api', {
+      NODE_ENV: 'test',
+      DATABASE_URL: env.postgresUrl,
+      REDIS_URL: env.redisUrl,
+      AUTH_JWKS_FILE: idp.jwksFile,
+      TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
+      LOG_FORMAT: 'json',
+    });
+    app = await createApiApp(config, createLogger(config, 'api', new LogCapture()));
+    app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) registered.push({ method: String(method).toLowerCase(), url: route.url });
+    });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    served = (await request(app.getHttpServer()).get('/openapi.json').expect(200)).body;
+  });
+  afterAll(() => app.close());
+
+  it('is an OpenAPI 3 document', () => {
+    expect(served.openapi).toMatch(/^3\./);
+    expect(served.components.securitySchemes).toEqual(contract.components.securitySchemes);
+  });
+
+  it('contains every schema of the contract unchanged', () => {
+    for (const [name, schema] of Object.entries(contract.components.schemas as Json)) {
+      expect({ name, problems: contains(served.components.schemas[name], schema, name) }).toEqual({ name, problems: [] });
+    }
+  });
+
+  it('contains every operation of the contract with its parameters and responses', () => {
+    for (const [path, operations] of Object.entries(contract.paths as Json)) {
+      for (const [method, operation] of Object.entries(operations as Json)) {
+        const mine = served.paths[path]?.[method];
+        expect({ path, method, present: Boolean(mine) }).toEqual({ path, method, present: true });
+        expect(mine.operationId).toBe(operation.operationId);
+        for (const parameter of operation.parameters ?? []) {
+          const match = mine.parameters.find((p: Json) => p.name === parameter.name && p.in === parameter.in);
+          expect(contains(match, parameter, `${method} ${path} ${parameter.name}`)).toEqual([]);
+        }
+        expect(contains(mine.requestBody, operation.requestBody, `${method} ${path} body`)).toEqual([]);
+        for (const [status, response] of Object.entries(operation.responses as Json)) {
+          expect(contains(mine.responses[status], response, `${method} ${path} ${status}`)).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('documents the extensions', () => {
+    const schemas = served.components.schemas;
+    expect(schemas.CustomTemplateResponse.properties.status.enum).toEqual(['Inactive', 'Active']);
+    expect(schemas.CustomTemplateResponse.properties.validation).toEqual({ $ref: '#/components/schemas/Validation' });
+    expect(schemas.Validation.properties.state.enum).toEqual(['pending', 'running', 'passed', 'failed']);
+    expect(schemas.Warning.required).toEqual(['code', 'message']);
+    expect(schemas.CustomTemplateListResponse.properties.next_cursor.nullable).toBe(true);
+    const list = served.paths['/api/v1beta1/orgs/{org_id}/airuntime-templates'].get;
+    expect(list.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'status', 'category', 'name_prefix']));
+    expect(served.paths['/api/v1beta1/orgs/{org_id}/airuntime-templates/{template_id}'].patch).toBeDefined();
+    expect(served.paths['/api/v1beta1/orgs/{org_id}/airuntime-templates/{template_id}/validate'].post.responses['202']).toBeDefined();
+    const create = served.paths['/api/v1beta1/orgs/{org_id}/airuntime-templates'].post;
+    expect(create.parameters.map((p: Json) => p.name)).toContain('Idempotency-Key');
+    expect(create.responses['422']).toBeDefined();
+  });
+
+  it('documents every API route the server registers, and nothing it does not', () => {
+    const documented = Object.entries(served.paths as Json).flatMap(([path, operations]) =>
+      Object.keys(operations as Json).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const apiRoutes = registered.filter((r) => r.url.startsWith('/api/') && r.method !== 'head').map((r) => `${r.method} ${r.url}`);
+    expect([...new Set(apiRoutes)].sort()).toEqual([...documented].sort());
+  });
+
+  it('renders the document at /docs', async () => {
+    const page = await request(app.getHttpServer()).get('/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('/openapi.json');
+    const bundle = await request(app.getHttpServer()).get('/docs/swagger-ui-bundle.js').expect(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
+    await request(app.getHttpServer()).get('/docs/../../package.json').expect(404);
+  });
+});
+
+/** Every key of `expected` is in `actual` with an equal value (recursively); arrays must be equal. */
+function contains(actual: unknown, expected: unknown, at: string): string[] {
+  if (expected === undefined) return [];
+  if (Array.isArray(expected)) {
+    return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`${at}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`];
+  }
+  if (expected && typeof expected === 'object') {
+    if (!actual || typeof actual !== 'object') return [`${at}: missing`];
+    return Object.entries(expected).flatMap(([key, value]) => contains((actual as Json)[key], value, `${at}.${key}`));
+  }
+  return actual === expected ? [] : [`${at}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`];
+}
