@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only api,validation,growth]`: starts Postgres, Redis and
- * the TLS registries like the tests do (test/support), starts the built API and worker in
- * production mode, runs the workloads, and writes bench/results/<timestamp>.json and .md
- * (and latest.md), then prints the table. bench/run.sh builds what is stale and calls this.
+ * `npm run bench [-- --quick] [--only api,validation,growth] [--profile] [--node-flags="…"]`:
+ * starts Postgres, Redis and the TLS registries like the tests do (test/support), starts the
+ * built API and worker in production mode, runs the workloads, and writes
+ * bench/results/<timestamp>-<mode>.json and .md (and latest.md), then prints the table.
+ * bench/run.sh builds what is stale and calls this. See bench/README.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import * as os from 'node:os';

@@ -1,9 +1,14 @@
+import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@app/config';
-import { migrate } from '@app/db';
+import { RegistryTokenCipher } from '@app/crypto';
+import { migrate, TemplateRepository } from '@app/db';
 import { issueDevToken } from './dev-token';
+import { KeyRotationModule } from './key-rotation.module';
+import { rotateRegistryTokens } from './key-rotation';
 
 /**
  * Operator commands: `migrate` (npm run db:migrate), `token` (npm run token) and
@@ -12,7 +17,8 @@ import { issueDevToken } from './dev-token';
 const USAGE = `usage:
   migrate                                   apply prisma/migrations to DATABASE_URL
   token --org <id> [--org <id>…] [--sub <uuid>] [--expires 12h]
-                                            print a development access token`;
+                                            print a development access token
+  rotate-keys                               re-encrypt stored registry tokens under the primary key`;
 
 /** The project's prisma/migrations, from the source tree or from dist/. */
 function findUp(start: string, relative: string): string {
@@ -43,6 +49,23 @@ async function main(argv: string[]): Promise<void> {
       if (!values.org?.length) throw new Error(`--org is required\n${USAGE}`);
       const config = loadConfig('token');
       process.stdout.write(`${await issueDevToken(config, { orgs: values.org, subject: values.sub, expiresIn: values.expires })}\n`);
+      return;
+    }
+    case 'rotate-keys': {
+      const config = loadConfig('rotate-keys');
+      const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(config), { logger: ['error'] });
+      try {
+        const report = await rotateRegistryTokens(app.get(TemplateRepository), app.get(RegistryTokenCipher), (line) =>
+          process.stdout.write(`${line}\n`),
+        );
+        process.stdout.write(
+          `keys:rotate: ${report.scanned} tokens scanned, ${report.reencrypted} re-encrypted, ` +
+            `${report.alreadyCurrent} already under the primary key, ${report.changedMeanwhile} changed meanwhile, ${report.failed} failed\n`,
+        );
+        if (report.failed > 0) process.exitCode = 1;
+      } finally {
+        await app.close();
+      }
       return;
     }
     default:

@@ -28,6 +28,18 @@ describe('RegistryTokenCipher', () => {
     await expect(old.decrypt(after, context)).rejects.toThrow();
   });
 
+  it('re-encrypts under the primary key only what an older key wrapped', async () => {
+    const old = new RegistryTokenCipher(rawAesKeyrings([key('old', 1)]));
+    const rotated = new RegistryTokenCipher(rawAesKeyrings([key('new', 2), key('old', 1)]));
+    const newOnly = new RegistryTokenCipher(rawAesKeyrings([key('new', 2)]));
+    const before = await old.encrypt('tok', context);
+    const after = await rotated.reencryptUnderPrimary(before, context);
+    expect(after).not.toBeNull();
+    await expect(newOnly.decrypt(after!, context)).resolves.toBe('tok');
+    await expect(rotated.reencryptUnderPrimary(after!, context)).resolves.toBeNull();
+    await expect(rotated.reencryptUnderPrimary(before, { ...context, orgId: 'other' })).rejects.toThrow(/org_id/);
+  });
+
   it('fails cleanly on garbage', async () => {
     const cipher = new RegistryTokenCipher(rawAesKeyrings([key('k1', 1)]));
     await expect(cipher.decrypt(Buffer.from('not a message'), context)).rejects.toThrow(/could not be decrypted/);

@@ -89,6 +89,24 @@ export class RegistryTokenCipher {
     }
     return plaintext.toString('utf8');
   }
+
+  /**
+   * Key rotation: returns the token encrypted under the primary key, or null when it already
+   * is. Whether the primary key alone can open the message tells which key wrapped it.
+   */
+  async reencryptUnderPrimary(ciphertext: Uint8Array, context: TokenContext): Promise<Buffer | null> {
+    if (await this.opensWith(this.keyrings.encrypt, ciphertext)) return null;
+    return this.encrypt(await this.decrypt(ciphertext, context), context);
+  }
+
+  private async opensWith(keyring: KeyringNode, ciphertext: Uint8Array): Promise<boolean> {
+    try {
+      await this.client.decrypt(keyring, ciphertext);
+      return true;
+    } catch {
+      return false; // no data key in the message for this keyring
+    }
+  }
 }
 
 function encryptionContext({ orgId, templateId }: TokenContext): Record<string, string> {

@@ -200,6 +200,27 @@ export class TemplateRepository {
     return row?.ociRegistryTokenCiphertext ?? null;
   }
 
+  // ---- used by key rotation (npm run keys:rotate) --------------------------------------
+
+  /** Templates with a stored token, in id order after `afterId` (keyset pages, resumable). */
+  async listTokenCiphertexts(afterId: string | null, limit: number): Promise<{ id: string; orgId: string; ciphertext: Uint8Array }[]> {
+    const rows = await this.prisma.template.findMany({
+      where: { ociRegistryTokenCiphertext: { not: null }, ...(afterId ? { id: { gt: afterId } } : {}) },
+      select: { id: true, orgId: true, ociRegistryTokenCiphertext: true },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    return rows.map((row) => ({ id: row.id, orgId: row.orgId, ciphertext: row.ociRegistryTokenCiphertext as Uint8Array }));
+  }
+
+  /** Compare-and-swap: replaced only if nobody changed the token meanwhile. */
+  async replaceTokenCiphertext(id: string, previous: Uint8Array, next: Buffer): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE templates SET oci_registry_token_ciphertext = ${next}
+      WHERE id = ${id}::uuid AND oci_registry_token_ciphertext = ${Buffer.from(previous)}`;
+    return count === 1;
+  }
+
   // ---- used by the validation worker -------------------------------------------------
 
   async findForValidation(id: string): Promise<TemplateForValidation | null> {

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { rawAesKeyrings, RegistryTokenCipher } from '@app/crypto';
+import { loadTestEnvironment } from './support/environment';
+import { ApiHarness, startApi, TEMPLATES_PATH, testEncryptionKeys, validTemplateBody } from './helpers/api-harness';
+import { createIsolatedDatabase } from './helpers/system-harness';
+
+const run = promisify(execFile);
+const CLI = path.resolve(__dirname, '../dist/apps/cli/src/main.js');
+
+/** `npm run keys:rotate`: every stored token re-encrypted under the new primary key, resumably. */
+describe('key rotation (e2e, built CLI)', () => {
+  const env = loadTestEnvironment();
+  const oldKey = testEncryptionKeys('2026-old');
+  const newKey = testEncryptionKeys('2026-new');
+  let api: ApiHarness;
+  let databaseUrl: string;
+
+  beforeAll(async () => {
+    databaseUrl = await createIsolatedDatabase(env);
+    api = await startApi({ postgresUrl: databaseUrl, redisUrl: env.redisUrl }, { TOKEN_ENCRYPTION_KEYS: oldKey });
+  });
+  afterAll(() => api.close());
+
+  const rotate = (keys: string) =>
+    run(process.execPath, [CLI, 'rotate-keys'], { env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, TOKEN_ENCRYPTION_KEYS: keys } });
+
+  const keyringOf = (spec: string) => {
+    const [id, key] = [spec.slice(0, spec.indexOf(':')), spec.slice(spec.indexOf(':') + 1)];
+    return new RegistryTokenCipher(rawAesKeyrings([{ id, key: Buffer.from(key, 'base64') }]));
+  };
+
+  it('re-encrypts old tokens under the new primary key, reports counts, and is a no-op the second time', async () => {
+    const org = api.newOrg();
+    const auth = await api.auth([org]);
+    const tokens = new Map<string, string>();
+    for (let i = 0; i < 5; i++) {
+      const token = `rotation-token-${i}`;
+      const res = await api.http
+        .post(TEMPLATES_PATH(org))
+        .set('authorization', auth)
+        .send(validTemplateBody({ oci_registry_username: 'u', oci_registry_token: token }))
+        .expect(201);
+      tokens.set(res.body.id, token);
+    }
+    await api.http.post(TEMPLATES_PATH(org)).set('authorization', auth).send(validTemplateBody()).expect(201); // no token: not counted
+
+    const first = await rotate(`${newKey},${oldKey}`);
+    expect(first.stdout).toMatch(/5 tokens scanned, 5 re-encrypted, 0 already under the primary key, 0 changed meanwhile, 0 failed/);
+
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT id, org_id, oci_registry_token_ciphertext AS ct FROM templates WHERE oci_registry_token_ciphertext IS NOT NULL');
+      const newOnly = keyringOf(newKey);
+      for (const row of rows) {
+        await expect(newOnly.decrypt(row.ct, { orgId: row.org_id, templateId: row.id })).resolves.toBe(tokens.get(row.id));
+        await expect(keyringOf(oldKey).decrypt(row.ct, { orgId: row.org_id, templateId: row.id })).rejects.toThrow();
+      }
+    } finally {
+      await db.end();
+    }
+
+    const second = await rotate(`${newKey},${oldKey}`);
+    expect(second.stdout).toMatch(/5 tokens scanned, 0 re-encrypted, 5 already under the primary key/);
+    expect(first.stdout + first.stderr + second.stdout).not.toContain('rotation-token-');
+  });
+
+  it('fails (exit code 1) and says which rows it could not read when a key is missing', async () => {
+    const org = api.newOrg();
+    await api.http
+      .post(TEMPLATES_PATH(org))
+      .set('authorization', await api.auth([org]))
+      .send(validTemplateBody({ oci_registry_username: 'u', oci_registry_token: 'unreadable-token' }))
+      .expect(201);
+    await expect(rotate(testEncryptionKeys('unrelated'))).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(/[1-9]\d* failed/) });
+  });
+});
