@@ -85,6 +85,7 @@ export async function runProfiles(ctx: BenchContext, outDir: string): Promise<st
       const name = `worker-drain-c${concurrency}`;
       const drainOrg = newOrgId('profile-drain');
       const images = ctx.images.refs.slice(0, ctx.options.validation.templates);
+      await queue.drain(true); // jobs left by the create+delete profile (a create whose delete never ran)
       await queue.pause();
       await createMany(ctx, drainOrg, images);
       const worker = await startWorker(ctx.layout, ctx.settings, concurrency, profiled(name));

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
-import { HttpExceptionFilter, PinoNestLogger, registerRequestLogging, requestIdFrom, ServiceMetrics } from '@app/common';
+import { HttpExceptionFilter, PinoNestLogger, registerRequestLogging, registerSecurityHeaders, requestIdFrom, ServiceMetrics } from '@app/common';
 import { ApiModule } from './api.module';
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
@@ -21,6 +21,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, logger, metrics);
+  registerSecurityHeaders(fastify);
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.enableShutdownHooks();
   return app;

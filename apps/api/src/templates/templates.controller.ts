@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AuthGuard, Caller, CurrentCaller } from '@app/common';
+import { AuthGuard, Caller, CurrentCaller, RateLimitGuard } from '@app/common';
 import { parseCreateTemplateRequest } from './dto/create-template.request';
 import { parseListQuery } from './dto/list-templates.query';
 import { parseUpdateTemplateRequest } from './dto/update-template.request';
@@ -14,7 +14,7 @@ import { IdempotencyService } from './idempotency.service';
 import { TemplatesService } from './templates.service';
 
 @Controller('api/v1beta1/orgs/:org_id/airuntime-templates')
-@UseGuards(AuthGuard)
+@UseGuards(AuthGuard, RateLimitGuard)
 export class TemplatesController {
   constructor(
     private readonly templates: TemplatesService,

@@ -104,6 +104,7 @@ async function runProfiles(ctx, outDir) {
             const name = `worker-drain-c${concurrency}`;
             const drainOrg = (0, context_1.newOrgId)('profile-drain');
             const images = ctx.images.refs.slice(0, ctx.options.validation.templates);
+            await queue.drain(true);
             await queue.pause();
             await (0, validation_1.createMany)(ctx, drainOrg, images);
             const worker = await (0, product_1.startWorker)(ctx.layout, ctx.settings, concurrency, profiled(name));

@@ -26,6 +26,7 @@ let TemplateValidationProcessor = class TemplateValidationProcessor {
     validation;
     producer;
     worker;
+    connection;
     handlers;
     constructor(config, logger, validation, producer) {
         this.config = config;
@@ -42,7 +43,7 @@ let TemplateValidationProcessor = class TemplateValidationProcessor {
     onApplicationBootstrap() {
         const { concurrency, stalledIntervalMs, backoffMs } = this.config.validation;
         this.worker = new bullmq_1.Worker(queue_1.VALIDATION_QUEUE, (job) => this.handlers[job.name](job.data, job), {
-            connection: (0, queue_1.createWorkerRedis)(this.config.redis.url),
+            connection: (this.connection = (0, queue_1.createWorkerRedis)(this.config.redis.url)),
             concurrency,
             lockDuration: stalledIntervalMs,
             stalledInterval: stalledIntervalMs,
@@ -70,6 +71,7 @@ let TemplateValidationProcessor = class TemplateValidationProcessor {
     }
     async beforeApplicationShutdown() {
         await this.worker?.close();
+        this.connection?.disconnect();
     }
 };
 exports.TemplateValidationProcessor = TemplateValidationProcessor;
