@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       nodeFlags: values['node-flags'].split(' ').filter(Boolean),
     };
     const v = options.validation;
-    const imageCount = Math.max(v.templates, v.isolatedSamples + options.repetitions, v.skopeoSequentialRefs, v.skopeoParallelRefs);
+    const imageCount = Math.max(v.templates, v.isolatedSamples, v.skopeoSequentialRefs, v.skopeoParallelRefs);
     const images = await pushBenchImages(env, imageCount);
     log(`${imageCount} images pushed to the token registry`);
     const [machine, code] = await Promise.all([describeMachine(db, REPO_ROOT), describeCode(REPO_ROOT)]);

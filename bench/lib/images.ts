@@ -11,6 +11,11 @@ import { mapConcurrently } from './context';
 export interface BenchImages {
   /** `127.0.0.1:PORT/gpu/bench-N:v1`, one per template. */
   refs: string[];
+  /**
+   * An image of its own for warming a fresh worker up (code, connections) before a measurement:
+   * nothing it leaves in the worker's caches serves any of `refs`.
+   */
+  warmUp: string;
   /** Manifest digest of each ref (skopeo's answer is checked against it). */
   digests: string[];
   /** The token issuer's `reader` user: pull on gpu/*. */
@@ -21,10 +26,10 @@ export interface BenchImages {
 export async function pushBenchImages(env: TestEnvironmentDescription, count: number): Promise<BenchImages> {
   const registry = env.registries.token;
   const target: RegistryTarget = registryTarget(registry);
-  const pushed = await mapConcurrently([...Array(count).keys()], 16, (index) =>
+  const pushed = await mapConcurrently([...Array(count + 1).keys()], 16, (index) =>
     pushImage(target, {
       kind: 'image',
-      repository: `gpu/bench-${index}`,
+      repository: index === count ? 'gpu/bench-warm-up' : `gpu/bench-${index}`,
       tag: 'v1',
       exposedPorts: ['8888/tcp', '22/tcp'],
       env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'CUDA_VERSION=12.4.1'],
@@ -33,9 +38,11 @@ export async function pushBenchImages(env: TestEnvironmentDescription, count: nu
     }),
   );
   const reader = registry.users.reader;
+  const refs = pushed.map((image) => `${registry.host}/${image.reference}`);
   return {
-    refs: pushed.map((image) => `${registry.host}/${image.reference}`),
-    digests: pushed.map((image) => image.digest),
+    refs: refs.slice(0, count),
+    warmUp: refs[count],
+    digests: pushed.slice(0, count).map((image) => image.digest),
     reader: { username: reader.username, password: reader.password },
     registryHost: registry.host,
   };

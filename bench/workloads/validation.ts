@@ -1,7 +1,7 @@
 /**
  * Validation workloads against the local token-auth registry (each template its own image,
  * see lib/images.ts), with a fresh worker process per run so that no run starts with caches
- * another filled:
+ * another filled (warmed up on an image of its own, as a long-running worker would be):
  * - burst: N templates created through the API (16 clients) while the worker runs at its
  *   default concurrency; time from the first create to the last Active, and each template's
  *   create→Active;
@@ -89,9 +89,14 @@ export async function runValidationWorkloads(ctx: BenchContext): Promise<Validat
   }
 }
 
+/**
+ * A fresh worker (no cache filled by an earlier run), warmed up like a long-running one: one
+ * validation of the warm-up image first, so code is compiled and connections are open.
+ */
 async function withWorker<T>(ctx: BenchContext, concurrency: number, use: (worker: RunningService) => Promise<T>): Promise<T> {
   const worker = await startWorker(ctx.layout, ctx.settings, concurrency);
   try {
+    await createAndAwaitActive(ctx, newOrgId('warm-up'), ctx.images.warmUp);
     return await use(worker);
   } finally {
     await worker.stop();
@@ -105,13 +110,10 @@ async function measureIsolated(ctx: BenchContext): Promise<IsolatedResults> {
     const orgId = newOrgId('isolated');
     runs.push(
       await withWorker(ctx, ctx.options.validation.defaultConcurrency, async (worker) => {
-        // A long-running worker has warm code and open connections: one validation of an image
-        // outside the sample first (its token and manifests are of no use to the sample's).
-        await createAndAwaitActive(ctx, orgId, ctx.images.refs[ctx.images.refs.length - round]);
         worker.resetPeak();
         const post: number[] = [];
         for (let i = 0; i < samples; i++) post.push((await createAndAwaitActive(ctx, orgId, ctx.images.refs[i])).postToActiveMs);
-        const row = (await rowLatencies(ctx, orgId)).slice(-samples).map((r) => r.createToActiveMs);
+        const row = (await rowLatencies(ctx, orgId)).map((r) => r.createToActiveMs);
         return { post: ascending(post), row: ascending(row), peak: worker.peakRssMB() };
       }),
     );
@@ -182,10 +184,10 @@ async function measureDrains(ctx: BenchContext, queue: Queue): Promise<DrainResu
   for (let round = 1; round <= ctx.options.repetitions; round++) {
     for (const cell of cells) {
       const orgId = newOrgId('drain');
-      await queue.pause();
-      await createMany(ctx, orgId, cell.images);
       const record = runs.get(cell.label)!;
       await withWorker(ctx, cell.concurrency, async (worker) => {
+        await queue.pause();
+        await createMany(ctx, orgId, cell.images);
         worker.resetPeak();
         const before = snapshotCpu();
         const started = performance.now();

@@ -113,7 +113,7 @@ async function main() {
             nodeFlags: values['node-flags'].split(' ').filter(Boolean),
         };
         const v = options.validation;
-        const imageCount = Math.max(v.templates, v.isolatedSamples + options.repetitions, v.skopeoSequentialRefs, v.skopeoParallelRefs);
+        const imageCount = Math.max(v.templates, v.isolatedSamples, v.skopeoSequentialRefs, v.skopeoParallelRefs);
         const images = await (0, images_1.pushBenchImages)(env, imageCount);
         log(`${imageCount} images pushed to the token registry`);
         const [machine, code] = await Promise.all([(0, machine_1.describeMachine)(db, REPO_ROOT), (0, machine_1.describeCode)(REPO_ROOT)]);

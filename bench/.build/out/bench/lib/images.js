@@ -7,9 +7,9 @@ const context_1 = require("./context");
 async function pushBenchImages(env, count) {
     const registry = env.registries.token;
     const target = (0, environment_1.registryTarget)(registry);
-    const pushed = await (0, context_1.mapConcurrently)([...Array(count).keys()], 16, (index) => (0, images_1.pushImage)(target, {
+    const pushed = await (0, context_1.mapConcurrently)([...Array(count + 1).keys()], 16, (index) => (0, images_1.pushImage)(target, {
         kind: 'image',
-        repository: `gpu/bench-${index}`,
+        repository: index === count ? 'gpu/bench-warm-up' : `gpu/bench-${index}`,
         tag: 'v1',
         exposedPorts: ['8888/tcp', '22/tcp'],
         env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'CUDA_VERSION=12.4.1'],
@@ -17,9 +17,11 @@ async function pushBenchImages(env, count) {
         layers: [{ files: { 'opt/bench/app.py': 'print("benchmark")\n' } }],
     }));
     const reader = registry.users.reader;
+    const refs = pushed.map((image) => `${registry.host}/${image.reference}`);
     return {
-        refs: pushed.map((image) => `${registry.host}/${image.reference}`),
-        digests: pushed.map((image) => image.digest),
+        refs: refs.slice(0, count),
+        warmUp: refs[count],
+        digests: pushed.slice(0, count).map((image) => image.digest),
         reader: { username: reader.username, password: reader.password },
         registryHost: registry.host,
     };

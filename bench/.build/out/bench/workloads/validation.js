@@ -68,6 +68,7 @@ async function runValidationWorkloads(ctx) {
 async function withWorker(ctx, concurrency, use) {
     const worker = await (0, product_1.startWorker)(ctx.layout, ctx.settings, concurrency);
     try {
+        await (0, fixtures_1.createAndAwaitActive)(ctx, (0, context_1.newOrgId)('warm-up'), ctx.images.warmUp);
         return await use(worker);
     }
     finally {
@@ -80,12 +81,11 @@ async function measureIsolated(ctx) {
     for (let round = 1; round <= ctx.options.repetitions; round++) {
         const orgId = (0, context_1.newOrgId)('isolated');
         runs.push(await withWorker(ctx, ctx.options.validation.defaultConcurrency, async (worker) => {
-            await (0, fixtures_1.createAndAwaitActive)(ctx, orgId, ctx.images.refs[ctx.images.refs.length - round]);
             worker.resetPeak();
             const post = [];
             for (let i = 0; i < samples; i++)
                 post.push((await (0, fixtures_1.createAndAwaitActive)(ctx, orgId, ctx.images.refs[i])).postToActiveMs);
-            const row = (await rowLatencies(ctx, orgId)).slice(-samples).map((r) => r.createToActiveMs);
+            const row = (await rowLatencies(ctx, orgId)).map((r) => r.createToActiveMs);
             return { post: (0, stats_1.ascending)(post), row: (0, stats_1.ascending)(row), peak: worker.peakRssMB() };
         }));
         const last = runs[runs.length - 1];
@@ -149,10 +149,10 @@ async function measureDrains(ctx, queue) {
     for (let round = 1; round <= ctx.options.repetitions; round++) {
         for (const cell of cells) {
             const orgId = (0, context_1.newOrgId)('drain');
-            await queue.pause();
-            await createMany(ctx, orgId, cell.images);
             const record = runs.get(cell.label);
             await withWorker(ctx, cell.concurrency, async (worker) => {
+                await queue.pause();
+                await createMany(ctx, orgId, cell.images);
                 worker.resetPeak();
                 const before = (0, cpu_accounting_1.snapshotCpu)();
                 const started = performance.now();

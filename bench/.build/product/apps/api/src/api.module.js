@@ -12,12 +12,13 @@ const common_1 = require("@nestjs/common");
 const config_1 = require("../../../libs/config/src");
 const common_2 = require("../../../libs/common/src");
 const health_module_1 = require("./health/health.module");
+const openapi_module_1 = require("./openapi/openapi.module");
 const templates_module_1 = require("./templates/templates.module");
 let ApiModule = ApiModule_1 = class ApiModule {
     static forRoot(config, logger, metrics) {
         return {
             module: ApiModule_1,
-            imports: [config_1.ConfigModule.forRoot('api', config), common_2.ObservabilityModule.forRoot(logger, metrics), health_module_1.HealthModule, templates_module_1.TemplatesModule],
+            imports: [config_1.ConfigModule.forRoot('api', config), common_2.ObservabilityModule.forRoot(logger, metrics), health_module_1.HealthModule, openapi_module_1.OpenApiModule, templates_module_1.TemplatesModule],
         };
     }
 };

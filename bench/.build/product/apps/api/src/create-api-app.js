@@ -20,6 +20,7 @@ async function createApiApp(config, logger) {
     });
     const fastify = app.getHttpAdapter().getInstance();
     (0, common_1.registerRequestLogging)(fastify, logger, metrics);
+    (0, common_1.registerSecurityHeaders)(fastify);
     app.useGlobalFilters(new common_1.HttpExceptionFilter(logger));
     app.enableShutdownHooks();
     return app;

@@ -33,16 +33,22 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", { value: true });
+require("reflect-metadata");
 const node_fs_1 = require("node:fs");
 const path = __importStar(require("node:path"));
 const node_util_1 = require("node:util");
+const core_1 = require("@nestjs/core");
 const config_1 = require("../../../libs/config/src");
+const crypto_1 = require("../../../libs/crypto/src");
 const db_1 = require("../../../libs/db/src");
 const dev_token_1 = require("./dev-token");
+const key_rotation_module_1 = require("./key-rotation.module");
+const key_rotation_1 = require("./key-rotation");
 const USAGE = `usage:
   migrate                                   apply prisma/migrations to DATABASE_URL
   token --org <id> [--org <id>…] [--sub <uuid>] [--expires 12h]
-                                            print a development access token`;
+                                            print a development access token
+  rotate-keys                               re-encrypt stored registry tokens under the primary key`;
 function findUp(start, relative) {
     for (let dir = start;; dir = path.dirname(dir)) {
         const candidate = path.join(dir, relative);
@@ -71,6 +77,21 @@ async function main(argv) {
                 throw new Error(`--org is required\n${USAGE}`);
             const config = (0, config_1.loadConfig)('token');
             process.stdout.write(`${await (0, dev_token_1.issueDevToken)(config, { orgs: values.org, subject: values.sub, expiresIn: values.expires })}\n`);
+            return;
+        }
+        case 'rotate-keys': {
+            const config = (0, config_1.loadConfig)('rotate-keys');
+            const app = await core_1.NestFactory.createApplicationContext(key_rotation_module_1.KeyRotationModule.forRoot(config), { logger: ['error'] });
+            try {
+                const report = await (0, key_rotation_1.rotateRegistryTokens)(app.get(db_1.TemplateRepository), app.get(crypto_1.RegistryTokenCipher), (line) => process.stdout.write(`${line}\n`));
+                process.stdout.write(`keys:rotate: ${report.scanned} tokens scanned, ${report.reencrypted} re-encrypted, ` +
+                    `${report.alreadyCurrent} already under the primary key, ${report.changedMeanwhile} changed meanwhile, ${report.failed} failed\n`);
+                if (report.failed > 0)
+                    process.exitCode = 1;
+            }
+            finally {
+                await app.close();
+            }
             return;
         }
         default:

@@ -21,6 +21,7 @@ __exportStar(require("./logging"), exports);
 __exportStar(require("./auth/caller"), exports);
 __exportStar(require("./auth/access-token-verifier"), exports);
 __exportStar(require("./auth/auth.guard"), exports);
+__exportStar(require("./auth/rate-limit.guard"), exports);
 __exportStar(require("./auth/auth.module"), exports);
 __exportStar(require("./auth/current-caller.decorator"), exports);
 __exportStar(require("./auth/dev-auth-keys"), exports);
@@ -28,4 +29,5 @@ __exportStar(require("./readiness"), exports);
 __exportStar(require("./observability.module"), exports);
 __exportStar(require("./request-logging"), exports);
 __exportStar(require("./metrics"), exports);
+__exportStar(require("./security-headers"), exports);
 //# sourceMappingURL=index.js.map

@@ -64,6 +64,20 @@ let RegistryTokenCipher = class RegistryTokenCipher {
         }
         return plaintext.toString('utf8');
     }
+    async reencryptUnderPrimary(ciphertext, context) {
+        if (await this.opensWith(this.keyrings.encrypt, ciphertext))
+            return null;
+        return this.encrypt(await this.decrypt(ciphertext, context), context);
+    }
+    async opensWith(keyring, ciphertext) {
+        try {
+            await this.client.decrypt(keyring, ciphertext);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
 };
 exports.RegistryTokenCipher = RegistryTokenCipher;
 exports.RegistryTokenCipher = RegistryTokenCipher = __decorate([

@@ -150,6 +150,21 @@ let TemplateRepository = class TemplateRepository {
         const row = await this.prisma.template.findFirst({ where: { id, orgId }, select: { ociRegistryTokenCiphertext: true } });
         return row?.ociRegistryTokenCiphertext ?? null;
     }
+    async listTokenCiphertexts(afterId, limit) {
+        const rows = await this.prisma.template.findMany({
+            where: { ociRegistryTokenCiphertext: { not: null }, ...(afterId ? { id: { gt: afterId } } : {}) },
+            select: { id: true, orgId: true, ociRegistryTokenCiphertext: true },
+            orderBy: { id: 'asc' },
+            take: limit,
+        });
+        return rows.map((row) => ({ id: row.id, orgId: row.orgId, ciphertext: row.ociRegistryTokenCiphertext }));
+    }
+    async replaceTokenCiphertext(id, previous, next) {
+        const count = await this.prisma.$executeRaw `
+      UPDATE templates SET oci_registry_token_ciphertext = ${next}
+      WHERE id = ${id}::uuid AND oci_registry_token_ciphertext = ${Buffer.from(previous)}`;
+        return count === 1;
+    }
     async findForValidation(id) {
         const row = await this.prisma.template.findUnique({
             where: { id },

@@ -111,7 +111,7 @@ __decorate([
 ], TemplatesController.prototype, "delete", null);
 exports.TemplatesController = TemplatesController = __decorate([
     (0, common_1.Controller)('api/v1beta1/orgs/:org_id/airuntime-templates'),
-    (0, common_1.UseGuards)(common_2.AuthGuard),
+    (0, common_1.UseGuards)(common_2.AuthGuard, common_2.RateLimitGuard),
     __metadata("design:paramtypes", [templates_service_1.TemplatesService,
         idempotency_service_1.IdempotencyService])
 ], TemplatesController);

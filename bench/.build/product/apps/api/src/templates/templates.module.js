@@ -22,7 +22,12 @@ exports.TemplatesModule = TemplatesModule = __decorate([
     (0, common_1.Module)({
         imports: [common_2.AuthModule, crypto_1.CryptoModule, db_1.DbModule, queue_1.QueueModule],
         controllers: [templates_controller_1.TemplatesController],
-        providers: [templates_service_1.TemplatesService, idempotency_service_1.IdempotencyService],
+        providers: [
+            templates_service_1.TemplatesService,
+            idempotency_service_1.IdempotencyService,
+            common_2.RateLimitGuard,
+            { provide: common_2.RATE_LIMIT_REDIS, useExisting: queue_1.PRODUCER_REDIS },
+        ],
     })
 ], TemplatesModule);
 //# sourceMappingURL=templates.module.js.map
