@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { IdempotencyRepository, TemplateRepository } from '@app/db';
 import { ValidationQueueProducer } from '@app/queue';
+import { PeriodicTask } from '../periodic-task';
 
 const BATCH = 200;
 const MAX_TICK_MS = 60_000;
@@ -16,8 +17,7 @@ const MAX_TICK_MS = 60_000;
  */
 @Injectable()
 export class RevalidationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -26,26 +26,18 @@ export class RevalidationScheduler implements OnApplicationBootstrap, OnApplicat
     private readonly templates: TemplateRepository,
     private readonly idempotencyKeys: IdempotencyRepository,
     private readonly producer: ValidationQueueProducer,
-  ) {}
+  ) {
+    // Postgres or Redis away: a failed tick is logged, the next one tries again, and the
+    // outbox sweep covers jobs that were not added.
+    this.task = new PeriodicTask('revalidation', logger, () => this.runOnce());
+  }
 
   private get tickMs(): number {
     return Math.min(MAX_TICK_MS, Math.max(1000, this.config.validation.revalidateIntervalMs / 20));
   }
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((error: Error) => {
-          // Postgres or Redis away: the next tick tries again, and the sweep covers lost jobs.
-          this.logger.warn({ err: { message: error.message } }, 'revalidation scheduling failed; will retry');
-        })
-        .finally(() => {
-          this.running = undefined;
-          if (this.timer) this.timer = setTimeout(tick, this.tickMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.tickMs);
+    this.task.start(this.tickMs);
   }
 
   /** One tick; returns how many templates were queued for re-validation. */
@@ -61,8 +53,6 @@ export class RevalidationScheduler implements OnApplicationBootstrap, OnApplicat
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.task.stop();
   }
 }

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { TemplateRepository } from '@app/db';
 import { PRODUCER_REDIS, ValidationQueueProducer } from '@app/queue';
+import { PeriodicTask } from '../periodic-task';
 
 const SWEEP_LOCK_KEY = 'airuntime-templates:sweep-lock';
 const BATCH = 500;
@@ -19,8 +20,7 @@ const BATCH = 500;
  */
 @Injectable()
 export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -29,21 +29,14 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
     private readonly templates: TemplateRepository,
     private readonly producer: ValidationQueueProducer,
-  ) {}
+  ) {
+    // Postgres or Redis away: a failed sweep is logged and the next tick tries again.
+    this.task = new PeriodicTask('outbox-sweep', logger, () => this.sweepOnce());
+  }
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      this.running = this.sweepOnce().catch((error: Error) => {
-        // Postgres or Redis away: the next tick tries again.
-        this.logger.warn({ err: { message: error.message } }, 'outbox sweep failed; will retry');
-        return 0;
-      });
-      void this.running.finally(() => {
-        this.running = undefined;
-        if (this.timer) this.timer = setTimeout(tick, this.config.validation.sweepIntervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, Math.min(1000, this.config.validation.sweepIntervalMs));
+    const { sweepIntervalMs } = this.config.validation;
+    this.task.start(sweepIntervalMs, Math.min(1000, sweepIntervalMs));
   }
 
   /** One pass; returns how many templates were enqueued again. */
@@ -75,8 +68,6 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.task.stop();
   }
 }
