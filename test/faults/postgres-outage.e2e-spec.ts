@@ -70,13 +70,19 @@ describe('Postgres outage with validations in flight (built processes)', () => {
     proxy.release();
     const failedAttempts = (id: string) =>
       worker.logs().filter((record) => record.templateId === id && record.msg === 'validation job failed unexpectedly').length;
-    await waitUntil('both attempts of every job to fail', async () => ids.every((id) => failedAttempts(id) >= 2));
+    await waitUntil('both attempts of every job to fail', async () => ids.every((id) => failedAttempts(id) >= 2), {
+      timeoutMs: 30_000,
+    });
 
     await postgres.startServer();
-    const recovered = await waitUntil('the API to answer 200 again', async () => {
-      const answer = await system.api.list(org);
-      return answer.status === 200 ? answer : undefined;
-    });
+    const recovered = await waitUntil(
+      'the API to answer 200 again',
+      async () => {
+        const answer = await system.api.list(org);
+        return answer.status === 200 ? answer : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(recovered.body.data.map((template: { id: string }) => template.id).sort()).toEqual([...ids].sort());
     expect((await httpRequest('GET', `${api.url}/readyz`)).status).toBe(200);
 

@@ -3,7 +3,9 @@
  * (test/faults): a shared environment, every output line kept (for canary checks and for
  * counting what each process did), a wait on /readyz with a deadline, and stops by SIGTERM
  * or SIGKILL. Also: a registry proxy that holds manifest requests until the test releases
- * them, polls of template rows, and a canary search over outputs, responses, Redis and rows.
+ * them, polls of template rows, what the workers logged and counted, a canary search over
+ * outputs, responses, Redis and rows, and `startFaultSandbox()`, which puts all of it together
+ * over a Redis (and optionally a Postgres) of the suite's own.
  *
  * `npm test` builds dist/ first (scripts/build-if-stale.sh); when running a suite by hand,
  * run that script yourself.
@@ -145,7 +147,7 @@ function launch(options: SpawnOptions, port: number): SpawnedService {
     exited,
     isRunning: () => running,
     logs,
-    waitForLog: (description, match, timeoutMs = 20_000) =>
+    waitForLog: (description, match, timeoutMs = 30_000) =>
       waitUntil(`${options.name} to log ${description}`, async () => logs().find(match), { timeoutMs, intervalMs: 25 }),
     async stop({ signal = 'SIGTERM', timeoutMs = 15_000 } = {}) {
       if (!running) return exited;
@@ -591,7 +593,7 @@ export async function startGatedRegistryProxy(upstream: { url: string }, caFile:
     host,
     manifestRequests,
     heldCount: () => held,
-    waitForManifestRequests: async (count, timeoutMs = 20_000) => {
+    waitForManifestRequests: async (count, timeoutMs = 30_000) => {
       await waitUntil(`${count} manifest request(s) at the registry proxy`, async () => manifestRequests.length >= count, { timeoutMs });
     },
     hold: () => {
@@ -674,7 +676,7 @@ export interface FaultSandbox {
   readonly proxy: GatedRegistryProxy;
   readonly system: ProcessSystem;
   readonly canaryUser: CanaryUser;
-  /** Where the canary appears: every process output, response, Redis key and value, row. */
+  /** Where the canary appears: process outputs, API responses and /metrics pages, Redis keys and values, rows. */
   canaryLeaks(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -716,13 +718,17 @@ export async function startFaultSandbox(env: TestEnvironmentDescription, options
       proxy,
       system,
       canaryUser,
-      canaryLeaks: () =>
-        findCanary(canaryUser.canary, {
+      canaryLeaks: async () => {
+        // The metrics pages of the processes still running count as responses too.
+        const running = system.services.filter((service) => service.isRunning());
+        const metrics = await Promise.all(running.map(async (service) => (await httpRequest('GET', `${service.url}/metrics`)).text));
+        return findCanary(canaryUser.canary, {
           services: system.services,
-          responses: system.api.responses,
+          responses: [...system.api.responses, ...metrics],
           redisUrls: [redis.url],
           databaseUrls: [databaseUrl],
-        }),
+        });
+      },
       close,
     };
   } catch (error) {
