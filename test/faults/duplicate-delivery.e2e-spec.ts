@@ -140,13 +140,8 @@ describe('duplicate delivery and delete during validation (built processes)', ()
     await expectNoCanaryLeak();
   });
 
-  // PRODUCT GAP (reported, not fixed here): claimForValidation accepts a template that is already
-  // `running` (so that a stalled job can be taken over), so a second delivery while the first is
-  // in flight claims again: it calls the registry a second time, counts a second attempt
-  // (validation.attempts 2), ends as `skipped: stale` although nothing changed, and that
-  // `stale` makes the processor enqueue the template a third time (`skipped: not_pending`).
-  // `it.failing` passes while the gap is there; make it a plain `it` once it is closed.
-  it.failing('a job delivered again while the first delivery is in flight is refused at its claim (one attempt, skipped as not pending)', async () => {
+  // A running validation is held by its job id: another delivery is refused at its claim.
+  it('a job delivered again while the first delivery is in flight is refused at its claim (one attempt, skipped as not pending)', async () => {
     const { id, row, events } = await deliverTwiceConcurrently();
     expect(row).toMatchObject({ status: 'Active', validation_state: 'passed', validation_attempts: 1 });
     expect(events).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -10,7 +10,7 @@ import { PrismaClient } from './generated/prisma/client';
  * than hanging requests.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { url, poolSize, connectTimeoutMs, statementTimeoutMs } = config.database;
     super({
@@ -31,7 +31,8 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last shutdown phase, after in-flight work (onModuleDestroy) has finished. */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

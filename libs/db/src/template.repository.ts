@@ -245,13 +245,29 @@ export class TemplateRepository {
     };
   }
 
-  /** pending → running for this spec version; false when deleted, changed or already finished. */
-  async claimForValidation(id: string, specVersion: number): Promise<boolean> {
+  /**
+   * pending → running for this spec version, held by `jobId`. A running validation can be
+   * taken over only by the same job (BullMQ re-delivers a job whose worker died under the same
+   * id); a second delivery under another id is refused. False when deleted, changed, finished,
+   * or held by another job.
+   */
+  async claimForValidation(id: string, specVersion: number, jobId: string): Promise<boolean> {
     const { count } = await this.prisma.template.updateMany({
-      where: { id, specVersion, validationState: { in: ['pending', 'running'] } },
-      data: { validationState: 'running', validationAttempts: { increment: 1 } },
+      where: {
+        id,
+        specVersion,
+        OR: [{ validationState: 'pending' }, { validationState: 'running', validationJobId: jobId }],
+      },
+      data: { validationState: 'running', validationJobId: jobId, validationAttempts: { increment: 1 } },
     });
     return count === 1;
+  }
+
+  /** Why a conditional write found nothing to change: the row is gone, or holds newer values, or neither. */
+  async explainMissedWrite(id: string, specVersion: number): Promise<'missing' | 'stale' | 'not_pending'> {
+    const row = await this.prisma.template.findUnique({ where: { id }, select: { specVersion: true } });
+    if (!row) return 'missing';
+    return row.specVersion !== specVersion ? 'stale' : 'not_pending';
   }
 
   /** running → passed and Active, only if nothing changed meanwhile. Returns whether it flipped. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
@@ -16,7 +16,7 @@ export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
  * the worker's outbox sweep re-enqueues anything whose job was never added or was lost.
  */
 @Injectable()
-export class ValidationQueueProducer implements OnModuleDestroy {
+export class ValidationQueueProducer implements OnApplicationShutdown {
   private readonly queue: Queue<ValidationJobData, unknown, ValidationJobName>;
   private readonly jobOptions: JobsOptions;
   private readonly timeoutMs: number;
@@ -88,7 +88,7 @@ export class ValidationQueueProducer implements OnModuleDestroy {
     return this.queue;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
@@ -16,7 +16,7 @@ const MAX_TICK_MS = 60_000;
  * backlog drains gradually instead of all at once. Also purges expired Idempotency-Keys.
  */
 @Injectable()
-export class RevalidationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RevalidationScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task: PeriodicTask;
 
   constructor(
@@ -52,7 +52,7 @@ export class RevalidationScheduler implements OnApplicationBootstrap, OnApplicat
     return ids.length;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.task.stop();
   }
 }

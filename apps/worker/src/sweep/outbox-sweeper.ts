@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -19,7 +19,7 @@ const BATCH = 500;
  * workers from sweeping at the same moment.
  */
 @Injectable()
-export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task: PeriodicTask;
 
   constructor(
@@ -67,7 +67,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     return enqueued;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.task.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
@@ -25,7 +25,7 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
  * are never swallowed here, because a swallowed error defeats the queue's retries.
  */
 @Injectable()
-export class TemplateValidationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TemplateValidationProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker<ValidationJobData, ValidationJobResult, ValidationJobName>;
   private connection?: IORedis;
   private readonly handlers: Handlers;
@@ -38,7 +38,7 @@ export class TemplateValidationProcessor implements OnApplicationBootstrap, Befo
   ) {
     this.handlers = {
       [ValidationJobName.ValidateTemplate]: (data, job) =>
-        this.validation.validate(data.templateId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 }),
+        this.validation.validate(data.templateId, { jobId: String(job.id), number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 }),
     };
     const missing = Object.values(ValidationJobName).filter((name) => typeof this.handlers[name] !== 'function');
     if (missing.length) throw new Error(`No handler for validation job(s): ${missing.join(', ')}`);
@@ -79,8 +79,12 @@ export class TemplateValidationProcessor implements OnApplicationBootstrap, Befo
     if (result.outcome === 'skipped' && result.reason === 'stale') void this.producer.enqueue(templateId);
   }
 
-  /** Lets in-flight validations finish before anything they use is closed. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * Lets in-flight validations finish. Runs in the first shutdown phase (onModuleDestroy);
+   * the database, Redis and registry connections they use close in the last one
+   * (onApplicationShutdown).
+   */
+  async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
     this.connection?.disconnect(); // BullMQ leaves a connection it was given open
   }

@@ -8,6 +8,8 @@ import { ValidationJobResult } from '@app/queue';
 
 /** Where the job stands in its retries; from BullMQ. */
 export interface ValidationAttempt {
+  /** The queue job delivering this validation (the template id, for jobs the producer adds). */
+  jobId: string;
   number: number;
   max: number;
 }
@@ -47,7 +49,7 @@ export class TemplateValidationService implements OnApplicationShutdown {
   async validate(templateId: string, attempt: ValidationAttempt): Promise<ValidationJobResult> {
     const template = await this.templates.findForValidation(templateId);
     if (!template) return this.skipped(templateId, 'missing');
-    if (!(await this.templates.claimForValidation(template.id, template.specVersion))) {
+    if (!(await this.templates.claimForValidation(template.id, template.specVersion, attempt.jobId))) {
       return this.skipped(templateId, 'not_pending');
     }
     const started = performance.now();
@@ -59,12 +61,12 @@ export class TemplateValidationService implements OnApplicationShutdown {
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
     const flipped = await this.templates.recordPassed(template.id, template.specVersion, { ...report }, report.apps);
-    if (!flipped) return this.skipped(templateId, 'stale');
+    if (!flipped) return this.skipped(templateId, await this.templates.explainMissedWrite(template.id, template.specVersion));
     this.finished(template.id, 'passed', null, started, attempt);
     return { outcome: 'passed' };
   }
 
-  /** Runs after the processor stopped taking jobs (beforeApplicationShutdown): close pooled sockets. */
+  /** Last shutdown phase, after the processor drained (onModuleDestroy): close pooled sockets. */
   onApplicationShutdown(): void {
     this.registry.close();
   }
@@ -97,7 +99,7 @@ export class TemplateValidationService implements OnApplicationShutdown {
       throw new RetryableValidationError(info, retryAfterMs);
     }
     const recorded = await this.templates.recordFailed(template.id, template.specVersion, info, !info.retryable);
-    if (!recorded) return this.skipped(template.id, 'stale');
+    if (!recorded) return this.skipped(template.id, await this.templates.explainMissedWrite(template.id, template.specVersion));
     this.finished(template.id, 'failed', info.code, started, attempt);
     return { outcome: 'failed' };
   }
