@@ -103,6 +103,9 @@ describe('templates storage, queue and secrets (e2e)', () => {
       const org = noRedis.newOrg();
       const res = await noRedis.http.post(TEMPLATES_PATH(org)).set('authorization', await noRedis.auth([org])).send(validTemplateBody()).expect(201);
       expect(res.body.validation.state).toBe('pending');
+      // dated back so that the next sweep takes it at once, whatever SWEEP_MIN_AGE says
+      const { rows } = await noRedis.db.query('SELECT validation_queued_at FROM templates WHERE id = $1', [res.body.id]);
+      expect(rows[0].validation_queued_at.getTime()).toBe(0);
       const ready = await noRedis.http.get('/readyz').expect(503);
       expect(ready.body.checks.redis).not.toBe('ok');
       expect(ready.body.checks.postgres).toBe('ok');

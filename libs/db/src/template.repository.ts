@@ -343,6 +343,14 @@ export class TemplateRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * The job could not be added (Redis away): date the row's queueing back to the epoch so
+   * the next sweep picks it up at once, whatever SWEEP_MIN_AGE says.
+   */
+  async markNotQueued(id: string): Promise<void> {
+    await this.prisma.template.updateMany({ where: { id }, data: { validationQueuedAt: new Date(0) } });
+  }
+
   async markQueued(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.prisma.template.updateMany({ where: { id: { in: [...ids] } }, data: { validationQueuedAt: new Date() } });

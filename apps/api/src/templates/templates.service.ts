@@ -54,7 +54,7 @@ export class TemplatesService {
       this.config.templates.quotaPerOrg,
     );
     this.metrics.templatesCreated.inc();
-    await this.validationQueue.enqueue(id);
+    await this.handOverToWorker(id);
     return { ...toResponse(template), warnings: credentialWarnings(request.image, request.credentials) };
   }
 
@@ -82,7 +82,7 @@ export class TemplatesService {
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
     const result = await this.templates.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
     if (!result) throw DomainError.notFound();
-    if (result.revalidate) await this.validationQueue.enqueue(templateId);
+    if (result.revalidate) await this.handOverToWorker(templateId);
     const image = request.image ?? ImageReference.parse(result.template.image);
     const credentials =
       result.template.ociRegistryUsername && request.token
@@ -95,8 +95,16 @@ export class TemplatesService {
   async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
     const result = UUID.test(templateId) ? await this.templates.requestValidation(orgId, templateId) : null;
     if (!result) throw DomainError.notFound();
-    if (result.queued) await this.validationQueue.enqueue(templateId);
+    if (result.queued) await this.handOverToWorker(templateId);
     return toResponse(result.template);
+  }
+
+  /**
+   * Adds the validation job. If Redis cannot take it, the row (already pending) stays the
+   * record of the work, marked so that the worker's next sweep enqueues it without delay.
+   */
+  private async handOverToWorker(templateId: string): Promise<void> {
+    if (!(await this.validationQueue.enqueue(templateId))) await this.templates.markNotQueued(templateId);
   }
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
