@@ -53,23 +53,20 @@ async function main(): Promise<void> {
   const clock = performance.now();
   const log = (line: string) => process.stderr.write(`[${((performance.now() - clock) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
+  const productDir = path.join(REPO_ROOT, 'bench/.build/product');
+  if (!existsSync(path.join(productDir, 'apps/api/src/main.js'))) {
+    throw new Error(`${productDir} holds no build: run the benchmark through \`npm run bench\``);
+  }
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'airt-bench-'));
   const ledger = new ProcessLedger(path.join(runDir, 'processes.json'));
   // If this process dies, the reaper kills the API, worker and baseline processes it started.
   const reaper = startReaper({ ownerPid: process.pid, ledgerFile: ledger.file, baseDir: runDir, removeBaseDir: false });
   process.once('exit', () => ledger.killAll());
-  const layout: ProcessLayout = {
-    productDir: path.join(REPO_ROOT, 'bench/.build/product'),
-    benchOutDir: path.join(REPO_ROOT, 'bench/.build/out'),
-    runDir,
-    ledger,
-  };
-  if (!existsSync(path.join(layout.productDir, 'apps/api/src/main.js'))) {
-    throw new Error(`${layout.productDir} holds no build: run the benchmark through \`npm run bench\``);
-  }
+  const layout: ProcessLayout = { productDir, benchOutDir: path.join(REPO_ROOT, 'bench/.build/out'), runDir, ledger };
 
   let environment: TestEnvironment | undefined;
   let db: Pool | undefined;
+  let jwksDir: string | undefined;
   let succeeded = false;
   try {
     log(`${options.mode} run; logs in ${runDir}`);
@@ -81,6 +78,7 @@ async function main(): Promise<void> {
       env: { PATH: process.env.PATH, DATABASE_URL: env.postgresUrl },
     });
     const idp = await createIdentityProvider();
+    jwksDir = path.dirname(idp.jwksFile);
     const token = env.registries.token;
     const settings: ProductSettings = {
       databaseUrl: env.postgresUrl,
@@ -95,16 +93,15 @@ async function main(): Promise<void> {
       nodeFlags: values['node-flags'].split(' ').filter(Boolean),
     };
     const v = options.validation;
-    const imageCount = Math.max(v.templates, v.isolatedSamples, v.skopeoSequentialRefs, v.skopeoParallelRefs);
+    const imageCount = Math.max(v.isolatedSamples + v.templates, v.skopeoSequentialRefs, v.skopeoParallelRefs);
     const images = await pushBenchImages(env, imageCount);
     log(`${imageCount} images pushed to the token registry`);
     const [machine, code] = await Promise.all([describeMachine(db, REPO_ROOT), describeCode(REPO_ROOT)]);
     const loadStart = os.loadavg();
 
-    const api = await startApi(layout, settings);
+    const [api, prototypeWorker] = await Promise.all([startApi(layout, settings), startWorker(layout, settings, v.defaultConcurrency)]);
     // A real end-to-end validation first: it proves the set-up, and seeded rows copy it.
-    const prototypeWorker = await startWorker(layout, settings, v.defaultConcurrency);
-    const prototype = await createAndAwaitActive({ api, db, idp, images }, newOrgId('prototype'), images.refs[0]).finally(() =>
+    const prototype = await createAndAwaitActive({ api, db, idp, images }, newOrgId('prototype'), images.warmUp).finally(() =>
       prototypeWorker.stop(),
     );
     log(`API and worker up; a first template went Active in ${prototype.postToActiveMs.toFixed(0)} ms`);
@@ -165,8 +162,10 @@ async function main(): Promise<void> {
     const name = `${stamp}-${options.mode}${selected.size < WORKLOADS.length ? `-${[...selected].join('-')}` : ''}`;
     writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(path.join(resultsDir, `${name}.md`), `${markdown}\n`);
-    writeFileSync(path.join(resultsDir, 'latest.md'), `${markdown}\n`);
-    process.stdout.write(`\n${markdown}\n\nWritten: bench/results/${name}.json and .md (and latest.md)\n`);
+    // latest.md is the last complete full run (the table to quote); latest-quick.md the last quick one.
+    const latest = selected.size < WORKLOADS.length ? undefined : options.mode === 'full' ? 'latest.md' : 'latest-quick.md';
+    if (latest) writeFileSync(path.join(resultsDir, latest), `${markdown}\n`);
+    process.stdout.write(`\n${markdown}\n\nWritten: bench/results/${name}.json and .md${latest ? ` (and ${latest})` : ''}\n`);
     succeeded = true;
   } finally {
     stopLoadRunner();
@@ -174,6 +173,7 @@ async function main(): Promise<void> {
     await environment?.stop().catch((error: Error) => log(`environment stop failed: ${error.message}`));
     ledger.killAll();
     reaper.stop();
+    if (jwksDir) rmSync(jwksDir, { recursive: true, force: true });
     if (succeeded) rmSync(runDir, { recursive: true, force: true });
     else log(`process logs kept in ${runDir}`);
   }

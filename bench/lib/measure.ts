@@ -15,7 +15,7 @@ export interface LoadCell {
   server: RunningService;
   connections: number;
   durationSec: number;
-  warmupSec: number;
+  warmupRequests: number;
   headers: Record<string, string>;
   scenario: LoadScenario;
 }
@@ -58,7 +58,7 @@ export async function measureCells(
         url: cell.server.url,
         connections: cell.connections,
         durationSec: cell.durationSec,
-        warmupSec: cell.warmupSec,
+        warmupRequests: cell.warmupRequests,
         headers: cell.headers,
         scenario: cell.scenario,
       });

@@ -10,7 +10,8 @@ export interface BenchOptions {
     /** Which workloads run at which client concurrency. */
     matrix: { connections: number; workloads: ApiWorkload[] }[];
     durationSec: number;
-    warmupSec: number;
+    /** Requests sent and discarded before each measured run. */
+    warmupRequests: number;
     /** Templates in the org that GET and list read. */
     orgSize: number;
   };
@@ -33,7 +34,7 @@ export interface BenchOptions {
     workloads: GrowthWorkload[];
     concurrency: number;
     durationSec: number;
-    warmupSec: number;
+    warmupRequests: number;
   };
 }
 
@@ -45,7 +46,7 @@ export const FULL: BenchOptions = {
   api: {
     matrix: [1, 16, 64].map((connections) => ({ connections, workloads: ALL_API })),
     durationSec: 4,
-    warmupSec: 1,
+    warmupRequests: 500,
     orgSize: 100,
   },
   validation: {
@@ -58,7 +59,7 @@ export const FULL: BenchOptions = {
     skopeoParallelRefs: 96,
     skopeoParallelism: 16,
   },
-  growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list', 'list-middle'], concurrency: 16, durationSec: 3, warmupSec: 0.5 },
+  growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list', 'list-middle'], concurrency: 16, durationSec: 3, warmupRequests: 300 },
 };
 
 /** Every section, fewer cells and shorter runs: a check, not the figures to quote. */
@@ -71,19 +72,19 @@ export const QUICK: BenchOptions = {
       { connections: 16, workloads: ALL_API },
       { connections: 64, workloads: ['get', 'baseline-get'] },
     ],
-    durationSec: 1,
-    warmupSec: 0.3,
+    durationSec: 0.8,
+    warmupRequests: 100,
     orgSize: 100,
   },
   validation: {
-    templates: 60,
-    isolatedSamples: 10,
+    templates: 30,
+    isolatedSamples: 6,
     drainConcurrencies: [1, 16, 64],
     sameImageDrain: false,
     defaultConcurrency: 16,
-    skopeoSequentialRefs: 6,
-    skopeoParallelRefs: 32,
+    skopeoSequentialRefs: 5,
+    skopeoParallelRefs: 16,
     skopeoParallelism: 16,
   },
-  growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list'], concurrency: 16, durationSec: 1, warmupSec: 0.3 },
+  growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list'], concurrency: 16, durationSec: 0.8, warmupRequests: 100 },
 };

@@ -30,7 +30,8 @@ export interface RunningService {
   rssMB(): number;
   /** With StartOptions.profileHooks: starts the CPU profiler (written when stop() is called). */
   startProfiling(): void;
-  stop(): Promise<void>;
+  /** SIGTERM and a graceful exit; `{ kill: true }` (SIGKILL) once nothing is in flight and the exit is not being measured. */
+  stop(options?: { kill?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -79,12 +80,12 @@ export async function startNodeService(
       if (!options.profileHooks) throw new Error(`${name} was started without profile hooks`);
       process.kill(pid, 'SIGWINCH');
     },
-    stop: async () => {
+    stop: async ({ kill = false } = {}) => {
       if (options.profileHooks) {
         process.kill(pid, 'SIGVTALRM');
         await waitForExit(pid, 15_000);
       }
-      await server.stop({ signal: 'SIGTERM', timeoutMs: 15_000 });
+      await server.stop({ signal: kill ? 'SIGKILL' : 'SIGTERM', timeoutMs: 15_000 });
     },
   };
 }

@@ -36,7 +36,8 @@ function commonEnv(settings: ProductSettings): Record<string, string> {
     TOKEN_ENCRYPTION_KEYS: settings.encryptionKeys,
     // Growth seeds orgs of 10,000 templates; the default quota is 100.
     TEMPLATE_QUOTA_PER_ORG: '1000000',
-    // The highest value the config accepts, so that a rate limiter never shapes the load.
+    // The limiter stays on (its Redis round trip is part of every request in production), with
+    // the highest limit the config accepts, so that it never shapes the load. 0 would turn it off.
     RATE_LIMIT_REQUESTS: '10000000',
   };
 }

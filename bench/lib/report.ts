@@ -50,8 +50,8 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.api) {
     const api = results.api;
     lines.push(
-      `### API (worker stopped; GET cycles through an org of ${api.orgSize}; list = first page of 50; ` +
-        `create+delete = 2 requests per cycle, with registry credentials)`,
+      `### API (worker stopped; rate limiter on, with a limit the load never reaches; GET cycles through an org of ` +
+        `${api.orgSize}; list = first page of 50; create+delete = 2 requests per cycle, with registry credentials)`,
       '',
     );
     lines.push(...header(['workload', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB']));
@@ -125,28 +125,20 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.growth) {
     const g = results.growth;
     lines.push(
-      `### Growth (${g.concurrency} clients; orgs seeded with SQL, ${num(g.tableRows)} rows in the table; list = first page of 50` +
+      `### Growth (${g.concurrency} clients; orgs seeded with SQL, ${num(g.tableRows)} rows in the table; the sizes take turns ` +
+        `request by request within each load; list = first page of 50` +
         `${g.workloads.includes('list-middle') ? '; "middle page" = 50 templates from halfway through the org, by cursor' : ''})`,
       '',
     );
     const titles: Record<string, string> = { get: 'GET', list: 'list', 'list-middle': 'middle page' };
-    const present = g.workloads;
-    lines.push(
-      ...header([
-        'templates in org',
-        ...present.map((w) => `${titles[w]} p50 / p99 ms`),
-        ...present.map((w) => `${titles[w]} req/s`),
-        'errors',
-      ]),
-    );
+    lines.push(...header(['templates in org', ...g.workloads.map((w) => `${titles[w]} p50 / p99 ms`), 'errors']));
     for (const size of g.sizes) {
-      const f = (key: string) => g.figures.find((x) => x.key === `${key} n${size}`)!;
+      const p = (w: string) => g.points.find((x) => x.workload === w && x.size === size)!;
       lines.push(
         row([
           num(size),
-          ...present.map((w) => `${fmt(f(w).p50Ms)} / ${fmt(f(w).p99Ms)}`),
-          ...present.map((w) => fmt(f(w).requestsPerSec, 0)),
-          present.reduce((sum, w) => sum + f(w).errors, 0),
+          ...g.workloads.map((w) => `${fmt(p(w).p50Ms)} / ${fmt(p(w).p99Ms)}`),
+          g.workloads.reduce((sum, w) => sum + p(w).errors, 0),
         ]),
       );
     }
@@ -156,7 +148,24 @@ export function renderMarkdown(results: BenchResults): string {
         `(or ${FLAT_TOLERANCE.absoluteMs} ms) of the smallest org's. List pages are compared from the smallest org whose page ` +
         'is full: an org of 10 lists 10 templates, not 50, and the cost of a list follows the page, not the org.',
       '',
+      'In Postgres (EXPLAIN ANALYZE of the same queries, median of 7; execution time in ms, rows the scan returned, plan):',
+      '',
     );
+    const queries = [...new Set(g.queryPlans.map((q) => q.query))];
+    lines.push(...header(['templates in org', ...queries.map((q) => `${titles[q]}: ms, rows`)]));
+    for (const size of g.sizes) {
+      const q = (name: string) => g.queryPlans.find((x) => x.query === name && x.size === size)!;
+      lines.push(row([num(size), ...queries.map((name) => `${num(q(name).executionMs.median, 3)}, ${q(name).rowsRead}`)]));
+    }
+    lines.push('');
+    for (const name of queries) {
+      const plans = new Map<string, number[]>();
+      for (const q of g.queryPlans.filter((x) => x.query === name)) plans.set(q.plan, [...(plans.get(q.plan) ?? []), q.size]);
+      for (const [plan, planSizes] of plans) {
+        lines.push(`- ${titles[name]}${plans.size > 1 ? ` (orgs of ${planSizes.map((n) => num(n)).join(', ')})` : ''}: ${plan}`);
+      }
+    }
+    lines.push('');
   }
 
   lines.push(...cpuSection(results));
@@ -193,10 +202,10 @@ function cpuSection(results: BenchResults): string[] {
     }
     lines.push('');
   }
-  const figures = [...(results.api?.figures ?? []), ...(results.growth?.figures ?? [])].filter((f) => f.connections === 16 && !f.key.includes(' n'));
+  const figures = [...(results.api?.figures ?? []), ...(results.growth?.loads ?? [])].filter((f) => f.connections === 16);
   if (figures.length) {
     const roles = columns(figures.map((f) => f.cpuCores));
-    lines.push('### CPU cores in use during the API loads at 16 clients (of ' + results.machine.cores + ')', '');
+    lines.push('### CPU cores in use during the loads at 16 clients (of ' + results.machine.cores + ')', '');
     lines.push(...header(['workload', ...roles]));
     for (const f of figures) lines.push(row([f.key, ...roles.map((role) => num(f.cpuCores[role] ?? 0, 2))]));
     lines.push('');

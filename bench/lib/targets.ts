@@ -1,5 +1,4 @@
 /** The issue's targets, checked against a run's medians. */
-import type { LoadFigure } from './measure';
 import type { BenchResults, MemoryRow, TargetCheck } from './results';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -79,17 +78,19 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
   const growth = results.growth;
   if (growth) {
     const large = Math.max(...growth.sizes);
-    const figure = (key: string, size: number) => growth.figures.find((f) => f.key === `${key} n${size}`) as LoadFigure;
+    const point = (workload: string, size: number) => growth.points.find((p) => p.workload === workload && p.size === size)!;
     const notes: string[] = [];
     let flat = true;
-    for (const key of growth.workloads) {
-      const small = smallestComparable(growth.sizes, key);
+    for (const workload of growth.workloads) {
+      const small = smallestComparable(growth.sizes, workload);
+      const parts: string[] = [];
       for (const stat of ['p50Ms', 'p99Ms'] as const) {
-        const a = figure(key, small)[stat].median;
-        const b = figure(key, large)[stat].median;
+        const a = point(workload, small)[stat].median;
+        const b = point(workload, large)[stat].median;
         if (!isFlat(a, b)) flat = false;
-        notes.push(`${key} ${stat.slice(0, 3)} ${a.toFixed(1)} → ${b.toFixed(1)} ms (${small.toLocaleString('en-US')} → ${large.toLocaleString('en-US')})`);
+        parts.push(`${stat.slice(0, 3)} ${a.toFixed(1)} → ${b.toFixed(1)}`);
       }
+      notes.push(`${workload} ${parts.join(', ')} ms (${small.toLocaleString('en-US')} → ${large.toLocaleString('en-US')})`);
     }
     checks.push({
       target: `flat GET and list latency up to ${large.toLocaleString('en-US')} templates per org`,

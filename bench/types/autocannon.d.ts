@@ -18,6 +18,8 @@ declare module 'autocannon' {
       duration?: number;
       amount?: number;
       timeout?: number;
+      /** Milliseconds between samples; a run ends on the first sample after its time or amount. */
+      sampleInt?: number;
       headers?: Record<string, string>;
       requests?: Request[];
     }

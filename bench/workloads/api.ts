@@ -20,7 +20,7 @@ export interface ApiResults {
 }
 
 export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
-  const { matrix, durationSec, warmupSec, orgSize } = ctx.options.api;
+  const { matrix, durationSec, warmupRequests, orgSize } = ctx.options.api;
   const orgId = newOrgId('api');
   await seedOrg(ctx.db, orgId, orgSize, ctx.prototypeId);
   await ctx.db.query('ANALYZE templates');
@@ -41,7 +41,7 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
         server,
         connections,
         durationSec,
-        warmupSec,
+        warmupRequests,
         headers: cellHeaders,
         scenario,
       });

@@ -69,7 +69,7 @@ export async function runProfiles(ctx: BenchContext, outDir: string): Promise<st
       url: api.url,
       connections: 16,
       durationSec: Math.max(5, ctx.options.api.durationSec * 2),
-      warmupSec: 0,
+      warmupRequests: 0,
       headers: load.headers,
       scenario: load.scenario,
     });

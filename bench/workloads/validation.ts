@@ -1,14 +1,14 @@
 /**
  * Validation workloads against the local token-auth registry (each template its own image,
- * see lib/images.ts), with a fresh worker process per run so that no run starts with caches
- * another filled (warmed up on an image of its own, as a long-running worker would be):
- * - burst: N templates created through the API (16 clients) while the worker runs at its
- *   default concurrency; time from the first create to the last Active, and each template's
- *   create→Active;
- * - isolated: templates created one at a time, each awaited: the latency a user feels;
+ * see lib/images.ts). Every run gets a fresh worker process, so that no run starts with caches
+ * another filled, warmed up on an image of its own first, as a long-running worker would be:
+ * - one at a time: templates created one after another, each awaited: the latency a user
+ *   feels; then, on the same worker with other images, a burst of N created through the API
+ *   (16 clients) while the worker runs at its default concurrency: time from the first create
+ *   to the last Active, and each template's create→Active;
  * - drain: N templates queued while the queue is paused, then a worker at concurrency 1, 16,
- *   64 drains them: validations per second. Plus the same drain with one image for all N, to
- *   show what the worker's caches are worth;
+ *   64 drains them: validations per second. In the full run also the same drain with one image
+ *   for all N, to show what the worker's caches are worth;
  * - the baseline: `skopeo inspect` of the same references, one after another and 16 at a time.
  */
 import { Queue } from 'bullmq';
@@ -78,10 +78,10 @@ export async function runValidationWorkloads(ctx: BenchContext): Promise<Validat
   const redis = new IORedis(ctx.settings.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(VALIDATION_QUEUE, { connection: redis });
   try {
-    const isolated = await measureIsolated(ctx);
-    const burst = await measureBurst(ctx);
-    const drains = await measureDrains(ctx, queue);
+    // skopeo first, while Postgres is idle (after the drains it is busy vacuuming their rows).
     const skopeo = await measureSkopeo(ctx);
+    const { isolated, burst } = await measureIsolatedAndBurst(ctx);
+    const drains = await measureDrains(ctx, queue);
     return { burst, isolated, drains, skopeo };
   } finally {
     await queue.close();
@@ -95,77 +95,80 @@ export async function runValidationWorkloads(ctx: BenchContext): Promise<Validat
  */
 async function withWorker<T>(ctx: BenchContext, concurrency: number, use: (worker: RunningService) => Promise<T>): Promise<T> {
   const worker = await startWorker(ctx.layout, ctx.settings, concurrency);
+  let result: T;
   try {
     await createAndAwaitActive(ctx, newOrgId('warm-up'), ctx.images.warmUp);
-    return await use(worker);
-  } finally {
+    result = await use(worker);
+  } catch (error) {
     await worker.stop();
+    throw error;
   }
+  // Every job has finished and the shutdown is not what is measured.
+  await worker.stop({ kill: true });
+  return result;
 }
 
-async function measureIsolated(ctx: BenchContext): Promise<IsolatedResults> {
-  const samples = ctx.options.validation.isolatedSamples;
-  const runs: { post: number[]; row: number[]; peak: number }[] = [];
+/**
+ * Per round, one fresh worker at the default concurrency: first templates created one at a
+ * time (the latency a user feels), then a burst of N created by 16 clients, with images the
+ * one-at-a-time part did not touch.
+ */
+async function measureIsolatedAndBurst(ctx: BenchContext): Promise<{ isolated: IsolatedResults; burst: BurstResults }> {
+  const { isolatedSamples: samples, templates, defaultConcurrency } = ctx.options.validation;
+  const isolatedImages = ctx.images.refs.slice(0, samples);
+  const burstImages = ctx.images.refs.slice(samples, samples + templates);
+  const isolatedRuns: { post: number[]; row: number[]; peak: number }[] = [];
+  const burstRuns: { totalSec: number; p50: number; p99: number; failed: number; apiPeak: number; workerPeak: number }[] = [];
   for (let round = 1; round <= ctx.options.repetitions; round++) {
-    const orgId = newOrgId('isolated');
-    runs.push(
-      await withWorker(ctx, ctx.options.validation.defaultConcurrency, async (worker) => {
-        worker.resetPeak();
-        const post: number[] = [];
-        for (let i = 0; i < samples; i++) post.push((await createAndAwaitActive(ctx, orgId, ctx.images.refs[i])).postToActiveMs);
-        const row = (await rowLatencies(ctx, orgId)).map((r) => r.createToActiveMs);
-        return { post: ascending(post), row: ascending(row), peak: worker.peakRssMB() };
-      }),
-    );
-    const last = runs[runs.length - 1];
-    ctx.log(`  isolated round ${round}: POST→Active p50 ${percentile(last.post, 50).toFixed(1)} ms, p99 ${percentile(last.post, 99).toFixed(1)} ms`);
-  }
-  return {
-    samplesPerRun: samples,
-    postToActiveP50Ms: spread(runs.map((r) => percentile(r.post, 50))),
-    postToActiveP99Ms: spread(runs.map((r) => percentile(r.post, 99))),
-    rowCreateToActiveP50Ms: spread(runs.map((r) => percentile(r.row, 50))),
-    workerPeakRssMB: Math.max(...runs.map((r) => r.peak)),
-  };
-}
+    await withWorker(ctx, defaultConcurrency, async (worker) => {
+      const isolatedOrg = newOrgId('isolated');
+      worker.resetPeak();
+      const post: number[] = [];
+      for (const image of isolatedImages) post.push((await createAndAwaitActive(ctx, isolatedOrg, image)).postToActiveMs);
+      const row = (await rowLatencies(ctx, isolatedOrg)).map((r) => r.createToActiveMs);
+      isolatedRuns.push({ post: ascending(post), row: ascending(row), peak: worker.peakRssMB() });
+      const last = isolatedRuns[isolatedRuns.length - 1];
+      ctx.log(`  one at a time, round ${round}: POST→Active p50 ${percentile(last.post, 50).toFixed(1)} ms, p99 ${percentile(last.post, 99).toFixed(1)} ms`);
 
-async function measureBurst(ctx: BenchContext): Promise<BurstResults> {
-  const { templates, defaultConcurrency } = ctx.options.validation;
-  const runs: { totalSec: number; p50: number; p99: number; failed: number; apiPeak: number; workerPeak: number }[] = [];
-  for (let round = 1; round <= ctx.options.repetitions; round++) {
-    const orgId = newOrgId('burst');
-    runs.push(
-      await withWorker(ctx, defaultConcurrency, async (worker) => {
-        worker.resetPeak();
-        ctx.api.resetPeak();
-        await createMany(ctx, orgId, ctx.images.refs.slice(0, templates));
-        const failed = await awaitAllFinished(ctx, orgId, templates);
-        const rows = await rowLatencies(ctx, orgId);
-        const latencies = ascending(rows.map((r) => r.createToActiveMs));
-        const first = Math.min(...rows.map((r) => r.createdAt));
-        const last = Math.max(...rows.map((r) => r.checkedAt));
-        return {
-          totalSec: (last - first) / 1000,
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-          failed,
-          apiPeak: ctx.api.peakRssMB(),
-          workerPeak: worker.peakRssMB(),
-        };
-      }),
-    );
-    const r = runs[runs.length - 1];
-    ctx.log(`  burst round ${round}: ${templates} Active in ${r.totalSec.toFixed(2)} s, create→Active p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, failed ${r.failed}`);
+      const burstOrg = newOrgId('burst');
+      worker.resetPeak();
+      ctx.api.resetPeak();
+      await createMany(ctx, burstOrg, burstImages);
+      const failed = await awaitAllFinished(ctx, burstOrg, burstImages.length);
+      const rows = await rowLatencies(ctx, burstOrg);
+      const latencies = ascending(rows.map((r) => r.createToActiveMs));
+      const first = Math.min(...rows.map((r) => r.createdAt));
+      const lastActive = Math.max(...rows.map((r) => r.checkedAt));
+      const run = {
+        totalSec: (lastActive - first) / 1000,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        failed,
+        apiPeak: ctx.api.peakRssMB(),
+        workerPeak: worker.peakRssMB(),
+      };
+      burstRuns.push(run);
+      ctx.log(`  burst round ${round}: ${burstImages.length} Active in ${run.totalSec.toFixed(2)} s, create→Active p50 ${run.p50.toFixed(0)} ms, p99 ${run.p99.toFixed(0)} ms, failed ${failed}`);
+    });
   }
   return {
-    templates,
-    workerConcurrency: defaultConcurrency,
-    allActiveSec: spread(runs.map((r) => r.totalSec)),
-    createToActiveP50Ms: spread(runs.map((r) => r.p50)),
-    createToActiveP99Ms: spread(runs.map((r) => r.p99)),
-    failed: runs.reduce((sum, r) => sum + r.failed, 0),
-    apiPeakRssMB: Math.max(...runs.map((r) => r.apiPeak)),
-    workerPeakRssMB: Math.max(...runs.map((r) => r.workerPeak)),
+    isolated: {
+      samplesPerRun: samples,
+      postToActiveP50Ms: spread(isolatedRuns.map((r) => percentile(r.post, 50))),
+      postToActiveP99Ms: spread(isolatedRuns.map((r) => percentile(r.post, 99))),
+      rowCreateToActiveP50Ms: spread(isolatedRuns.map((r) => percentile(r.row, 50))),
+      workerPeakRssMB: Math.max(...isolatedRuns.map((r) => r.peak)),
+    },
+    burst: {
+      templates: burstImages.length,
+      workerConcurrency: defaultConcurrency,
+      allActiveSec: spread(burstRuns.map((r) => r.totalSec)),
+      createToActiveP50Ms: spread(burstRuns.map((r) => r.p50)),
+      createToActiveP99Ms: spread(burstRuns.map((r) => r.p99)),
+      failed: burstRuns.reduce((sum, r) => sum + r.failed, 0),
+      apiPeakRssMB: Math.max(...burstRuns.map((r) => r.apiPeak)),
+      workerPeakRssMB: Math.max(...burstRuns.map((r) => r.workerPeak)),
+    },
   };
 }
 
@@ -266,7 +269,7 @@ export async function createMany(ctx: BenchContext, orgId: string, images: strin
     url: ctx.api.url,
     connections: 16,
     durationSec: 0,
-    warmupSec: 0,
+    warmupRequests: 0,
     headers: await authHeaders(ctx, orgId),
     scenario: {
       kind: 'create',
