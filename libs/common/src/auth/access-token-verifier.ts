@@ -17,6 +17,10 @@ import { DEV_ISSUER } from './dev-auth-keys';
 /** Asymmetric algorithms only: an HMAC secret shared with clients could mint tokens. */
 const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Verified tokens are remembered this long at most (never past their exp)... */
+const VERIFIED_CACHE_MS = 60_000;
+/** ...and this many at most, oldest dropped first. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Injection token: where the JWKS comes from (file, URL, or the generated dev key set). */
 export const JWKS_SOURCE = Symbol('JWKS_SOURCE');
@@ -30,6 +34,12 @@ export interface JwksSource {
 export class AccessTokenVerifier {
   private readonly getKey: JWTVerifyGetKey;
   private readonly issuer?: string;
+  /**
+   * Signature checks (RS256) were the largest CPU cost of a GET: a client reuses its token
+   * for many requests, so a successful verification is remembered until the token expires
+   * or for a minute, whichever is sooner.
+   */
+  private readonly verified = new Map<string, { caller: Caller; until: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,6 +67,20 @@ export class AccessTokenVerifier {
   /** `authorization` is the raw header value; throws DomainError(unauthorized) on any problem. */
   async verify(authorization: string | undefined): Promise<Caller> {
     const token = this.extractToken(authorization);
+    const remembered = this.verified.get(token);
+    if (remembered && remembered.until > Date.now()) return remembered.caller;
+    const { caller, expiresAt } = await this.verifyToken(token);
+    this.remember(token, caller, expiresAt);
+    return caller;
+  }
+
+  private remember(token: string, caller: Caller, expiresAtMs: number | undefined): void {
+    this.verified.delete(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { caller, until: Math.min(Date.now() + VERIFIED_CACHE_MS, expiresAtMs ?? Infinity) });
+  }
+
+  private async verifyToken(token: string): Promise<{ caller: Caller; expiresAt?: number }> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.getKey, {
@@ -76,7 +100,10 @@ export class AccessTokenVerifier {
     if (!subject) throw new DomainError(ErrorCode.Unauthorized, 'Access token has no subject (sub) claim');
     const orgsClaim = (payload as Record<string, unknown>)[this.config.auth.orgsClaim];
     const orgs = Array.isArray(orgsClaim) ? orgsClaim.filter((org): org is string => typeof org === 'string') : [];
-    return { subject, userId: UUID.test(subject) ? subject.toLowerCase() : null, orgs: new Set(orgs) };
+    return {
+      caller: { subject, userId: UUID.test(subject) ? subject.toLowerCase() : null, orgs: new Set(orgs) },
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+    };
   }
 
   private extractToken(authorization: string | undefined): string {

@@ -28,7 +28,10 @@ export class RateLimitGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RATE_LIMIT_REDIS) private readonly redis: IORedis,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // Registered once and called by EVALSHA: EVAL would send the script with every request.
+    redis.defineCommand('countRateLimitWindow', { numberOfKeys: 1, lua: COUNT_SCRIPT });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { requestsPerWindow, windowMs } = this.config.rateLimit;
@@ -40,7 +43,8 @@ export class RateLimitGuard implements CanActivate {
     let count: number;
     let ttlMs: number;
     try {
-      [count, ttlMs] = (await this.redis.eval(COUNT_SCRIPT, 1, `ratelimit:${window}:${subject}`, String(windowMs))) as [number, number];
+      const counter = this.redis as IORedis & { countRateLimitWindow(key: string, windowMs: string): Promise<[number, number]> };
+      [count, ttlMs] = await counter.countRateLimitWindow(`ratelimit:${window}:${subject}`, String(windowMs));
     } catch (error) {
       this.logger.debug({ err: { message: (error as Error).message } }, 'rate limiter unavailable; request allowed');
       return true;
