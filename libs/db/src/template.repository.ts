@@ -17,11 +17,12 @@ import {
 } from './template.types';
 
 /** The columns every read returns: everything but the encrypted token itself. */
-const PUBLIC_COLUMNS = Prisma.sql`
+const PUBLIC_COLUMNS_SQL = `
   id, org_id, name, description, category, image, oci_registry_username,
   (oci_registry_token_ciphertext IS NOT NULL) AS has_registry_token, status, apps, created_by,
   created_at, updated_at, spec_version, validation_state, validation_error, validation_report,
   validation_checked_at, validation_attempts`;
+const PUBLIC_COLUMNS = Prisma.raw(PUBLIC_COLUMNS_SQL);
 
 interface TemplateRow {
   id: string;
@@ -91,26 +92,33 @@ export class TemplateRepository {
     return toRecord(rows[0]);
   }
 
+  /** Hot path: plain SQL on the shared pool (see PrismaService). */
   async findInOrg(orgId: string, id: string): Promise<TemplateRecord | null> {
-    const rows = await this.prisma.$queryRaw<TemplateRow[]>`
-      SELECT ${PUBLIC_COLUMNS} FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId}`;
+    const { rows } = await this.prisma.pool.query<TemplateRow>({
+      name: 'template_find_in_org',
+      text: `SELECT ${PUBLIC_COLUMNS_SQL} FROM templates WHERE id = $1::uuid AND org_id = $2`,
+      values: [id, orgId],
+    });
     return rows.length ? toRecord(rows[0]) : null;
   }
 
-  /** Newest first, ties broken by id; keyset pagination so pages stay stable under writes. */
+  /**
+   * Newest first, ties broken by id; keyset pagination so pages stay stable under writes.
+   * Hot path: plain SQL on the shared pool (see PrismaService).
+   */
   async listInOrg(orgId: string, query: ListQuery): Promise<TemplateRecord[]> {
-    const filters: Prisma.Sql[] = [Prisma.sql`org_id = ${orgId}`];
-    if (query.after) {
-      filters.push(Prisma.sql`(created_at, id) < (${query.after.createdAt}::timestamptz, ${query.after.id}::uuid)`);
-    }
-    if (query.status) filters.push(Prisma.sql`status = ${query.status}::"TemplateStatus"`);
-    if (query.category) filters.push(Prisma.sql`category = ${query.category}`);
-    if (query.namePrefix) filters.push(Prisma.sql`name_key LIKE ${escapeLike(query.namePrefix.toLowerCase()) + '%'}`);
-    const rows = await this.prisma.$queryRaw<TemplateRow[]>`
-      SELECT ${PUBLIC_COLUMNS} FROM templates
-      WHERE ${Prisma.join(filters, ' AND ')}
-      ORDER BY created_at DESC, id DESC
-      LIMIT ${query.limit}`;
+    const values: unknown[] = [orgId];
+    const filters = ['org_id = $1'];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    if (query.after) filters.push(`(created_at, id) < (${param(query.after.createdAt)}::timestamptz, ${param(query.after.id)}::uuid)`);
+    if (query.status) filters.push(`status = ${param(query.status)}::"TemplateStatus"`);
+    if (query.category) filters.push(`category = ${param(query.category)}`);
+    if (query.namePrefix) filters.push(`name_key LIKE ${param(escapeLike(query.namePrefix.toLowerCase()) + '%')}`);
+    const { rows } = await this.prisma.pool.query<TemplateRow>(
+      `SELECT ${PUBLIC_COLUMNS_SQL} FROM templates WHERE ${filters.join(' AND ')}
+       ORDER BY created_at DESC, id DESC LIMIT ${param(query.limit)}`,
+      values,
+    );
     return rows.map(toRecord);
   }
 
