@@ -23,7 +23,7 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { migrate } from '@app/db';
 import type { TestEnvironmentDescription } from '../support/environment';
-import { ExitStatus, findFreePort, waitUntil } from '../support/child-process';
+import { ExitStatus, findFreePort, stopChild, waitUntil } from '../support/child-process';
 import { PostgresInstance, startPostgres } from '../support/postgres';
 import { RedisInstance, startRedis } from '../support/redis';
 import { tokenIssuerAdminClient } from '../support/token-issuer';
@@ -151,16 +151,7 @@ function launch(options: SpawnOptions, port: number): SpawnedService {
       waitUntil(`${options.name} to log ${description}`, async () => logs().find(match), { timeoutMs, intervalMs: 25 }),
     async stop({ signal = 'SIGTERM', timeoutMs = 15_000 } = {}) {
       if (!running) return exited;
-      child.kill(signal);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      const first = await Promise.race([exited, timedOut]);
-      clearTimeout(timer);
-      if (first !== 'timeout') return first;
-      child.kill('SIGKILL');
-      return exited;
+      return stopChild(child, exited, signal, timeoutMs);
     },
   };
 }

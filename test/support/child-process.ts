@@ -155,18 +155,7 @@ export function startServiceProcess(options: StartServiceOptions): ServiceProces
     logTail,
     async stop({ signal = 'SIGTERM', timeoutMs = 10_000 } = {}) {
       if (!running) return exited;
-      child.kill(signal);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      const first = await Promise.race([exited, timedOut]);
-      clearTimeout(timer);
-      if (first === 'timeout') {
-        child.kill('SIGKILL');
-        return exited;
-      }
-      return first;
+      return stopChild(child, exited, signal, timeoutMs);
     },
   };
 }
@@ -398,4 +387,23 @@ export class ProcessLedger {
 function runAsOptions(runAs: RunAs | undefined): { uid?: number; gid?: number } {
   if (!runAs || process.getuid?.() !== 0) return {};
   return { uid: runAs.uid, gid: runAs.gid };
+}
+
+/** Sends `signal`, and SIGKILL if the child has not exited within `timeoutMs`; resolves with its exit. */
+export async function stopChild<T>(
+  child: { kill(signal: NodeJS.Signals): boolean },
+  exited: Promise<T>,
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<T> {
+  child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const first = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  if (first !== 'timeout') return first;
+  child.kill('SIGKILL');
+  return exited;
 }
