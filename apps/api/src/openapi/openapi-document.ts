@@ -31,6 +31,8 @@ const forbidden = errorResponse('The caller is not a member of the organization 
 const internal = errorResponse('Internal server error.');
 const unavailable = errorResponse('A dependency (the database) is unavailable; retry later (extension).');
 const rateLimited = errorResponse('Too many requests; retry after the number of seconds in Retry-After (extension).');
+/** What every operation can answer besides its own outcomes. */
+const STANDARD_ERRORS = { '401': unauthorized, '403': forbidden, '429': rateLimited, '500': internal, '503': unavailable };
 
 const APP_SPEC: Schema = {
   type: 'object',
@@ -277,11 +279,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: {
             '200': { description: 'A list of custom AIRuntime Templates.', content: json(ref('CustomTemplateListResponse')) },
             '400': errorResponse('Invalid query parameter (extension).'),
-            '401': unauthorized,
-            '403': forbidden,
-            '429': rateLimited,
-            '500': internal,
-            '503': unavailable,
+            ...STANDARD_ERRORS,
           },
         },
         post: {
@@ -307,14 +305,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               content: json(ref('CustomTemplateResponse')),
             },
             '400': errorResponse('Invalid request (validation error or org quota exceeded).'),
-            '401': unauthorized,
-            '403': forbidden,
+            ...STANDARD_ERRORS,
             '409': errorResponse('A template with the same name already exists in this org.'),
             '413': errorResponse('Request body larger than 64 KiB (extension).'),
             '422': errorResponse('Idempotency-Key reused with a different request body (extension).'),
-            '429': rateLimited,
-            '500': internal,
-            '503': unavailable,
           },
         },
       },
@@ -327,12 +321,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           parameters: [orgId, templateId],
           responses: {
             '200': { description: 'Detailed information about the custom template.', content: json(ref('CustomTemplateResponse')) },
-            '401': unauthorized,
-            '403': forbidden,
+            ...STANDARD_ERRORS,
             '404': errorResponse('Template not found.'),
-            '429': rateLimited,
-            '500': internal,
-            '503': unavailable,
           },
         },
         patch: {
@@ -344,13 +334,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: {
             '200': { description: 'The updated template.', content: json(ref('CustomTemplateWriteResponse')) },
             '400': errorResponse('Invalid request.'),
-            '401': unauthorized,
-            '403': forbidden,
+            ...STANDARD_ERRORS,
             '404': errorResponse('Template not found.'),
             '409': errorResponse('A template with the same name already exists in this org.'),
-            '429': rateLimited,
-            '500': internal,
-            '503': unavailable,
           },
         },
         delete: {
@@ -364,12 +350,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               description: 'The template was deleted successfully.',
               content: json({ type: 'object', properties: { message: { type: 'string' } } }),
             },
-            '401': unauthorized,
-            '403': forbidden,
+            ...STANDARD_ERRORS,
             '404': errorResponse('Template not found.'),
-            '429': rateLimited,
-            '500': internal,
-            '503': unavailable,
           },
         },
       },
@@ -383,12 +365,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           parameters: [orgId, templateId],
           responses: {
             '202': { description: 'Validation queued.', content: json(ref('CustomTemplateResponse')) },
-            '401': unauthorized,
-            '403': forbidden,
+            ...STANDARD_ERRORS,
             '404': errorResponse('Template not found.'),
-            '429': rateLimited,
-            '500': internal,
-            '503': unavailable,
           },
         },
       },
