@@ -15,7 +15,7 @@ export interface RegistryCredentialsInput {
   token: string;
 }
 
-const WRITABLE_FIELDS = new Set(['name', 'description', 'image', 'category', 'oci_registry_username', 'oci_registry_token']);
+export const WRITABLE_FIELDS: ReadonlySet<string> = new Set(['name', 'description', 'image', 'category', 'oci_registry_username', 'oci_registry_token']);
 const READ_ONLY_FIELDS = new Set([
   'id',
   'status',

@@ -9,6 +9,7 @@ import {
   parseUsername,
   rejectUnknownFields,
   requireObject,
+  WRITABLE_FIELDS,
 } from './create-template.request';
 
 /**
@@ -24,8 +25,6 @@ export interface UpdateTemplateRequest {
   username?: string | null;
   token?: string | null;
 }
-
-const WRITABLE_FIELDS = new Set(['name', 'description', 'image', 'category', 'oci_registry_username', 'oci_registry_token']);
 
 export function parseUpdateTemplateRequest(body: unknown): UpdateTemplateRequest {
   const fields = requireObject(body);
