@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode, HTTP_STATUS_BY_CODE } from './domain-error';
 
 export interface ErrorBody {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

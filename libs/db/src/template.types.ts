@@ -1,12 +1,12 @@
 /** Domain types the repositories return: no Prisma types leave libs/db, no secret columns either. */
-import type { AppSpec } from '@app/oci';
+import type { AppSpec, ValidationErrorCode } from '@app/oci';
 
 export type { AppSpec } from '@app/oci';
 export type TemplateStatus = 'Inactive' | 'Active';
 export type ValidationState = 'pending' | 'running' | 'passed' | 'failed';
 
 export interface ValidationErrorInfo {
-  code: string;
+  code: ValidationErrorCode;
   message: string;
   retryable: boolean;
 }

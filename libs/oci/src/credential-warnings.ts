@@ -1,8 +1,17 @@
 import { ImageReference } from './image-reference';
 
+/** The codes of the advice returned with a create or update (the API document lists them). */
+export enum CredentialWarningCode {
+  DockerHubAddress = 'docker_hub_address',
+  NvcrUsername = 'nvcr_username',
+  GhcrFineGrainedToken = 'ghcr_fine_grained_token',
+  EcrTokenExpires = 'ecr_token_expires',
+  GcpAccessTokenExpires = 'gcp_access_token_expires',
+}
+
 /** Advice returned with a create or update; never a reason to refuse the request. */
 export interface CredentialWarning {
-  code: string;
+  code: CredentialWarningCode;
   message: string;
 }
 
@@ -17,7 +26,7 @@ export function credentialWarnings(image: ImageReference, credentials: { usernam
   const warnings: CredentialWarning[] = [];
   if (DOCKER_HUB_TYPOS.has(host)) {
     warnings.push({
-      code: 'docker_hub_address',
+      code: CredentialWarningCode.DockerHubAddress,
       message: `"${host}" is Docker Hub's website, not its registry: use docker.io/${image.repository}${image.tag ? `:${image.tag}` : ''}`,
     });
   }
@@ -25,26 +34,26 @@ export function credentialWarnings(image: ImageReference, credentials: { usernam
   const { username, token } = credentials;
   if (host === 'nvcr.io' && username !== '$oauthtoken') {
     warnings.push({
-      code: 'nvcr_username',
+      code: CredentialWarningCode.NvcrUsername,
       message: 'nvcr.io expects the username "$oauthtoken" (literally) with an NGC API key as the token',
     });
   }
   if (host === 'ghcr.io' && token.startsWith('github_pat_')) {
     warnings.push({
-      code: 'ghcr_fine_grained_token',
+      code: CredentialWarningCode.GhcrFineGrainedToken,
       message: 'ghcr.io does not accept fine-grained personal access tokens (github_pat_…) for packages: use a classic token with read:packages',
     });
   }
   if (/\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host)) {
     warnings.push({
-      code: 'ecr_token_expires',
+      code: CredentialWarningCode.EcrTokenExpires,
       message: 'Amazon ECR passwords (aws ecr get-login-password) expire after 12 hours: the template will fail re-validation after that',
     });
   }
   const isGoogle = host === 'gcr.io' || host.endsWith('.gcr.io') || host.endsWith('-docker.pkg.dev');
   if (isGoogle && username === 'oauth2accesstoken') {
     warnings.push({
-      code: 'gcp_access_token_expires',
+      code: CredentialWarningCode.GcpAccessTokenExpires,
       message: 'Google "oauth2accesstoken" access tokens expire within an hour: use "_json_key" with a service account key, which does not',
     });
   }

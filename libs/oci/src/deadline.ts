@@ -1,4 +1,4 @@
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 
 /**
  * An AbortSignal that fires after `ms` with a retryable `RegistryError` as its
@@ -15,7 +15,7 @@ export class Deadline {
   constructor(ms: number, what: string, parent?: AbortSignal) {
     const controller = new AbortController();
     this.timer = setTimeout(
-      () => controller.abort(new RegistryError('registry_unreachable', `${what} did not finish within ${ms} ms.`, { retryable: true })),
+      () => controller.abort(new RegistryError(ValidationErrorCode.RegistryUnreachable, `${what} did not finish within ${ms} ms.`, { retryable: true })),
       ms,
     );
     this.timer.unref();

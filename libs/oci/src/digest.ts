@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 
 /** Digest algorithms we accept and verify, with the length of their (lowercase) hex encoding. */
 export const SUPPORTED_DIGEST_ALGORITHMS = { sha256: 64, sha512: 128 } as const;
@@ -29,14 +29,14 @@ export function verifyDigest(content: Buffer, expected: string, what: string): v
   const parsed = parseDigest(expected);
   if (!parsed) {
     throw new RegistryError(
-      'unsupported_manifest',
+      ValidationErrorCode.UnsupportedManifest,
       `The ${what} is referenced by digest "${truncate(expected)}", which is not a sha256 or sha512 digest.`,
     );
   }
   const actual = computeDigest(content, parsed.algorithm);
   if (actual !== expected) {
     throw new RegistryError(
-      'digest_mismatch',
+      ValidationErrorCode.DigestMismatch,
       `The registry returned a ${what} whose content does not match digest ${expected} (got ${actual}).`,
     );
   }

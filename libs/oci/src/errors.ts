@@ -11,22 +11,29 @@ export class InvalidImageReferenceError extends Error {
   }
 }
 
-/** Why validating an image against its registry failed. */
-export type RegistryErrorCode =
-  | 'invalid_credentials'
-  | 'access_denied'
-  | 'repository_not_found'
-  | 'manifest_not_found'
-  | 'platform_unsupported'
-  | 'unsupported_manifest'
-  | 'digest_mismatch'
-  | 'manifest_too_large'
-  | 'registry_address_blocked'
-  | 'tls_error'
-  | 'registry_unreachable'
-  | 'rate_limited'
-  | 'registry_error'
-  | 'invalid_reference';
+/**
+ * Why validating an image failed: the one vocabulary of validation outcome codes. Raised by
+ * this library (RegistryError) and by the worker (credentials it cannot decrypt), stored on
+ * the template (libs/db) and listed in the API document. Values are the wire strings.
+ */
+export enum ValidationErrorCode {
+  InvalidCredentials = 'invalid_credentials',
+  AccessDenied = 'access_denied',
+  RepositoryNotFound = 'repository_not_found',
+  ManifestNotFound = 'manifest_not_found',
+  PlatformUnsupported = 'platform_unsupported',
+  UnsupportedManifest = 'unsupported_manifest',
+  DigestMismatch = 'digest_mismatch',
+  ManifestTooLarge = 'manifest_too_large',
+  RegistryAddressBlocked = 'registry_address_blocked',
+  TlsError = 'tls_error',
+  RegistryUnreachable = 'registry_unreachable',
+  RateLimited = 'rate_limited',
+  RegistryError = 'registry_error',
+  InvalidReference = 'invalid_reference',
+  /** The stored token could not be decrypted (raised by the worker, not by the registry client). */
+  CredentialsUnreadable = 'credentials_unreadable',
+}
 
 export interface RegistryErrorOptions {
   /** True when trying again later may succeed (network trouble, 5xx, 429). Defaults to false. */
@@ -48,7 +55,7 @@ export class RegistryError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(
-    readonly code: RegistryErrorCode,
+    readonly code: ValidationErrorCode,
     message: string,
     options: RegistryErrorOptions = {},
   ) {

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 
 export interface ResolvedAddress {
   readonly address: string;
@@ -56,7 +56,7 @@ export class CachingHostResolver {
 function unresolvable(hostname: string, code?: string): RegistryError {
   const detail = code && /^[A-Z_]{1,32}$/.test(code) ? ` (${code})` : '';
   return new RegistryError(
-    'registry_unreachable',
+    ValidationErrorCode.RegistryUnreachable,
     `Could not resolve the registry host ${hostname}${detail}. Check the host name; the check will be retried.`,
     { retryable: true },
   );

@@ -4,7 +4,7 @@ import { isIP, Socket } from 'node:net';
 import { ConnectionPool, Endpoint } from './connection-pool';
 import { abortReason, raceWithSignal } from './deadline';
 import { EgressPolicy, hostPortKey } from './egress-policy';
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 import { CachingHostResolver, HostResolver, systemResolver } from './host-resolver';
 
 /**
@@ -112,7 +112,7 @@ export class HttpTransport {
       const location = response.headers.location;
       if (!REDIRECT_STATUSES.has(response.status) || !location) return response;
       if (redirects === MAX_REDIRECTS) {
-        throw new RegistryError('registry_error', `The registry at ${request.url.host} redirected more than ${MAX_REDIRECTS} times.`);
+        throw new RegistryError(ValidationErrorCode.RegistryError, `The registry at ${request.url.host} redirected more than ${MAX_REDIRECTS} times.`);
       }
       const next = parseRedirect(location, url);
       if (next.origin !== url.origin) authorization = undefined;
@@ -150,13 +150,13 @@ export class HttpTransport {
   private endpointOf(url: URL): Endpoint {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new RegistryError('registry_error', `The registry pointed at an unsupported URL scheme "${url.protocol}" (${url.host}).`);
+      throw new RegistryError(ValidationErrorCode.RegistryError, `The registry pointed at an unsupported URL scheme "${url.protocol}" (${url.host}).`);
     }
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     const display = hostPortKey(hostname, port);
     if (url.protocol === 'http:' && !this.options.egress.allowsPlainHttp(hostname, port)) {
       throw new RegistryError(
-        'registry_error',
+        ValidationErrorCode.RegistryError,
         `Refusing to use plain HTTP for ${display}: registries must be reached over HTTPS.`,
       );
     }
@@ -169,7 +169,7 @@ export class HttpTransport {
     const decision = this.options.egress.check(endpoint.hostname, endpoint.port, addresses);
     if (!decision.allowed) {
       throw new RegistryError(
-        'registry_address_blocked',
+        ValidationErrorCode.RegistryAddressBlocked,
         `Connections to ${endpoint.display} are not allowed: it resolves to a non-public network address. Registries must be reachable on the public internet.`,
       );
     }
@@ -306,7 +306,7 @@ function parseRedirect(location: string, base: URL): URL {
   try {
     return new URL(location, base);
   } catch {
-    throw new RegistryError('registry_error', `The registry at ${base.host} sent an invalid redirect.`);
+    throw new RegistryError(ValidationErrorCode.RegistryError, `The registry at ${base.host} sent an invalid redirect.`);
   }
 }
 
@@ -315,19 +315,19 @@ function connectionError(endpoint: Endpoint, error: NodeJS.ErrnoException): Regi
   const code = error.code ?? 'ECONNRESET';
   if (TLS_ERROR_CODE.test(code)) {
     return new RegistryError(
-      'tls_error',
+      ValidationErrorCode.TlsError,
       `Could not establish a trusted TLS connection to ${endpoint.display} (${code}). The registry must serve a valid certificate for its host name, signed by a public CA.`,
     );
   }
   return new RegistryError(
-    'registry_unreachable',
+    ValidationErrorCode.RegistryUnreachable,
     `Could not reach the registry at ${endpoint.display} (${code}). Check the host name and port; the check will be retried.`,
     { retryable: true },
   );
 }
 
 function timeoutError(endpoint: Endpoint, what: string): RegistryError {
-  return new RegistryError('registry_unreachable', `The registry at ${endpoint.display} did not ${what}.`, {
+  return new RegistryError(ValidationErrorCode.RegistryUnreachable, `The registry at ${endpoint.display} did not ${what}.`, {
     retryable: true,
   });
 }

@@ -1,4 +1,4 @@
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 
 /**
  * The parts of an OCI image configuration (the "config blob") this service
@@ -21,10 +21,10 @@ export function parseImageConfig(body: Buffer): ImageConfig {
   try {
     document = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new RegistryError('unsupported_manifest', 'The image configuration is malformed: it is not valid JSON.');
+    throw new RegistryError(ValidationErrorCode.UnsupportedManifest, 'The image configuration is malformed: it is not valid JSON.');
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new RegistryError('unsupported_manifest', 'The image configuration is malformed: it is not a JSON object.');
+    throw new RegistryError(ValidationErrorCode.UnsupportedManifest, 'The image configuration is malformed: it is not a JSON object.');
   }
   const raw = document as Record<string, unknown>;
   const container = isObject(raw.config) ? raw.config : {};

@@ -1,7 +1,7 @@
 import { deriveApps } from './apps';
 import { CachedContent } from './content-cache';
 import { computeDigest, parseDigest, verifyDigest } from './digest';
-import { RegistryError, RegistryErrorCode } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 import { TransportResponse } from './http-transport';
 import { cudaVersionOf, ImageConfig, parseImageConfig } from './image-config';
 import { ImageReference } from './image-reference';
@@ -69,7 +69,7 @@ async function resolveTopManifest(session: RepositorySession, ref: ImageReferenc
   if (knownDigest && cached) return { digest: knownDigest, content: cached };
 
   const response = await session.getManifest(ref.reference, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES).catch(async (error: unknown) => {
-    if (error instanceof RegistryError && error.code === 'manifest_not_found') await session.throwIfRepositoryUnknown();
+    if (error instanceof RegistryError && error.code === ValidationErrorCode.ManifestNotFound) await session.throwIfRepositoryUnknown();
     throw error;
   });
   const digest = verifiedManifestDigest(response, ref);
@@ -79,12 +79,12 @@ async function resolveTopManifest(session: RepositorySession, ref: ImageReferenc
 }
 
 /** Errors from a HEAD that the GET that follows reports with the registry's own code and message. */
-const GET_EXPLAINS_BETTER: ReadonlySet<RegistryErrorCode> = new Set<RegistryErrorCode>([
-  'invalid_credentials',
-  'access_denied',
-  'repository_not_found',
-  'manifest_not_found',
-  'registry_error',
+const GET_EXPLAINS_BETTER: ReadonlySet<ValidationErrorCode> = new Set<ValidationErrorCode>([
+  ValidationErrorCode.InvalidCredentials,
+  ValidationErrorCode.AccessDenied,
+  ValidationErrorCode.RepositoryNotFound,
+  ValidationErrorCode.ManifestNotFound,
+  ValidationErrorCode.RegistryError,
 ]);
 
 type HeadResult = { readonly succeeded: false } | { readonly succeeded: true; readonly digest: string | undefined };
@@ -132,7 +132,7 @@ async function fetchPlatformManifest(session: RepositorySession, descriptor: Des
   );
   const manifest = parseManifest(content.body, content.contentType);
   if (manifest.kind !== 'image') {
-    throw new RegistryError('unsupported_manifest', 'The image index points at another index for linux/amd64; nested indexes are not supported.');
+    throw new RegistryError(ValidationErrorCode.UnsupportedManifest, 'The image index points at another index for linux/amd64; nested indexes are not supported.');
   }
   return manifest;
 }
@@ -181,7 +181,7 @@ function runnablePlatform(config: ImageConfig, listed: Platform | undefined): Pl
   }
   if (!isTargetPlatform(declared)) {
     throw new RegistryError(
-      'platform_unsupported',
+      ValidationErrorCode.PlatformUnsupported,
       `The image is built for ${describePlatform(declared)}, but only linux/amd64 is supported. Build it with --platform linux/amd64.`,
     );
   }
@@ -190,7 +190,7 @@ function runnablePlatform(config: ImageConfig, listed: Platform | undefined): Pl
 
 function manifestTooLarge(what: string): RegistryError {
   return new RegistryError(
-    'manifest_too_large',
+    ValidationErrorCode.ManifestTooLarge,
     `The ${what} is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB, which this service does not accept.`,
   );
 }

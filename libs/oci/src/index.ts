@@ -13,5 +13,5 @@ export { RegistryClient, DEFAULT_REGISTRY_TIMEOUTS } from './registry-client';
 export type { RegistryClientOptions, RegistryTimeouts } from './registry-client';
 export type { RegistryCredentials } from './registry-auth';
 export { MediaType } from './media-types';
-export { credentialWarnings } from './credential-warnings';
+export { credentialWarnings, CredentialWarningCode } from './credential-warnings';
 export type { CredentialWarning } from './credential-warnings';

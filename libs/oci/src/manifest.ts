@@ -1,4 +1,4 @@
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 import {
   essenceOf,
   IMAGE_CONFIG_MEDIA_TYPES,
@@ -58,7 +58,7 @@ export function parseManifest(body: Buffer, contentType: string | undefined): Ma
     const config = parseDescriptor(document.config, 'config');
     if (!IMAGE_CONFIG_MEDIA_TYPES.has(config.mediaType)) {
       throw new RegistryError(
-        'unsupported_manifest',
+        ValidationErrorCode.UnsupportedManifest,
         `The reference points at an OCI artifact (config media type "${truncate(config.mediaType)}"), not a container image.`,
       );
     }
@@ -66,14 +66,14 @@ export function parseManifest(body: Buffer, contentType: string | undefined): Ma
     return { kind: 'image', mediaType, config, layers };
   }
   throw new RegistryError(
-    'unsupported_manifest',
+    ValidationErrorCode.UnsupportedManifest,
     `The manifest media type "${truncate(mediaType)}" is not a container image format this service supports (OCI image or Docker schema 2).`,
   );
 }
 
 export function schema1Unsupported(): RegistryError {
   return new RegistryError(
-    'unsupported_manifest',
+    ValidationErrorCode.UnsupportedManifest,
     'The image uses the deprecated Docker schema 1 manifest format, which is not supported. Rebuild and push it with a current Docker or buildx.',
   );
 }
@@ -140,7 +140,7 @@ function requireArray(value: unknown, field: string): unknown[] {
 }
 
 function malformed(reason: string): RegistryError {
-  return new RegistryError('unsupported_manifest', `The image manifest is malformed: ${reason}.`);
+  return new RegistryError(ValidationErrorCode.UnsupportedManifest, `The image manifest is malformed: ${reason}.`);
 }
 
 function truncate(text: string): string {

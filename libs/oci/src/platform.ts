@@ -1,4 +1,4 @@
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 import { Descriptor, ImageIndex, Platform } from './manifest';
 import { IMAGE_MANIFEST_MEDIA_TYPES } from './media-types';
 
@@ -48,7 +48,7 @@ export function selectPlatformManifest(index: ImageIndex): Descriptor & { platfo
   const found = [...new Set(images.map((d) => describePlatform(d.platform)))];
   const foundText = found.length > 0 ? `it provides ${found.slice(0, 10).join(', ')}` : 'it lists no runnable platforms';
   throw new RegistryError(
-    'platform_unsupported',
+    ValidationErrorCode.PlatformUnsupported,
     `The image has no linux/amd64 variant (${foundText}). Build it for linux/amd64, e.g. docker buildx build --platform linux/amd64.`,
   );
 }

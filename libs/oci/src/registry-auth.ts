@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Deadline, raceWithSignal } from './deadline';
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 import { ExpiringCache } from './expiring-cache';
 import { HttpTransport, TransportResponse } from './http-transport';
 import { FailureContext, pingErrorFor, registryErrorFor } from './registry-response';
@@ -138,7 +138,7 @@ export class RegistryAuthenticator {
       method: 'GET',
       url: baseUrl,
       maxBodyBytes: TOKEN_BODY_LIMIT_BYTES,
-      onBodyTooLarge: () => new RegistryError('registry_error', `The registry at ${baseUrl.host} sent an oversized /v2/ response.`),
+      onBodyTooLarge: () => new RegistryError(ValidationErrorCode.RegistryError, `The registry at ${baseUrl.host} sent an oversized /v2/ response.`),
       signal,
     });
     if (response.status >= 200 && response.status < 300) return { value: { kind: 'anonymous' }, ttlMs: SCHEME_TTL_MS };
@@ -156,7 +156,7 @@ export class RegistryAuthenticator {
     try {
       url = new URL(scheme.realm);
     } catch {
-      throw new RegistryError('registry_error', `The registry announced an invalid token service URL.`);
+      throw new RegistryError(ValidationErrorCode.RegistryError, `The registry announced an invalid token service URL.`);
     }
     if (scheme.service) url.searchParams.set('service', scheme.service);
     url.searchParams.set('scope', request.scope);
@@ -167,7 +167,7 @@ export class RegistryAuthenticator {
       headers: { Accept: 'application/json' },
       authorization: credentials ? basicAuthorization(credentials) : undefined,
       maxBodyBytes: TOKEN_BODY_LIMIT_BYTES,
-      onBodyTooLarge: () => new RegistryError('registry_error', `The token service at ${url.host} sent an oversized response.`),
+      onBodyTooLarge: () => new RegistryError(ValidationErrorCode.RegistryError, `The token service at ${url.host} sent an oversized response.`),
       signal,
     });
     if (response.status < 200 || response.status >= 300) {
@@ -188,7 +188,7 @@ function parseTokenResponse(response: TransportResponse): { value: string; ttlMs
   }
   const token = typeof document?.token === 'string' && document.token ? document.token : document?.access_token;
   if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) {
-    throw new RegistryError('registry_error', `The token service at ${response.url.host} did not return a usable token.`);
+    throw new RegistryError(ValidationErrorCode.RegistryError, `The token service at ${response.url.host} did not return a usable token.`);
   }
   const expiresIn = document?.expires_in;
   const lifetimeMs =

@@ -5,7 +5,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { APPS_LABEL } from './apps';
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 import { HostResolver } from './host-resolver';
 import { ImageReference } from './image-reference';
 import { MediaType } from './media-types';
@@ -136,7 +136,7 @@ describe('RegistryClient', () => {
     });
 
     it('turns an invalid string reference into invalid_reference', async () => {
-      await expectRegistryError(client.validateImage('ubuntu:22.04'), { code: 'invalid_reference', retryable: false });
+      await expectRegistryError(client.validateImage('ubuntu:22.04'), { code: ValidationErrorCode.InvalidReference, retryable: false });
     });
 
     it('uses the ai.airuntime.apps label when present', async () => {
@@ -153,7 +153,7 @@ describe('RegistryClient', () => {
 
     it('refuses a single-platform image built for another architecture', async () => {
       registry.addImage('org/app', 'arm', { architecture: 'arm64' });
-      const error = await expectRegistryError(client.validateImage(ref('org/app:arm')), { code: 'platform_unsupported' });
+      const error = await expectRegistryError(client.validateImage(ref('org/app:arm')), { code: ValidationErrorCode.PlatformUnsupported });
       expect(error.message).toContain('linux/arm64');
     });
   });
@@ -186,7 +186,7 @@ describe('RegistryClient', () => {
       const arm64 = registry.addImage('org/app', undefined, { architecture: 'arm64' });
       registry.addIndex('org/app', 'arm-only', [{ platform: { os: 'linux', architecture: 'arm64' }, image: arm64 }]);
       const error = await expectRegistryError(client.validateImage(ref('org/app:arm-only')), {
-        code: 'platform_unsupported',
+        code: ValidationErrorCode.PlatformUnsupported,
         retryable: false,
       });
       expect(error.message).toContain('linux/arm64');
@@ -200,7 +200,7 @@ describe('RegistryClient', () => {
         res.writeHead(200, { 'Content-Type': MediaType.OciManifest });
         res.end(tampered);
       });
-      await expectRegistryError(client.validateImage(ref('org/app:3.0')), { code: 'digest_mismatch', retryable: false });
+      await expectRegistryError(client.validateImage(ref('org/app:3.0')), { code: ValidationErrorCode.DigestMismatch, retryable: false });
     });
   });
 
@@ -219,7 +219,7 @@ describe('RegistryClient', () => {
     it('reports wrong credentials as invalid_credentials without echoing the password', async () => {
       const error = await expectRegistryError(
         client.validateImage(ref('org/private:1'), { username: 'alice', password: 'wrong-password' }),
-        { code: 'invalid_credentials', retryable: false },
+        { code: ValidationErrorCode.InvalidCredentials, retryable: false },
       );
       expect(error.message).not.toContain('wrong-password');
     });
@@ -229,13 +229,13 @@ describe('RegistryClient', () => {
       await client.validateImage(ref(`org/private@${image.manifestDigest}`), { username: 'alice', password: 'correct-horse' });
       await expectRegistryError(
         client.validateImage(ref(`org/private@${image.manifestDigest}`), { username: 'mallory', password: 'guess' }),
-        { code: 'invalid_credentials' },
+        { code: ValidationErrorCode.InvalidCredentials },
       );
-      await expectRegistryError(client.validateImage(ref(`org/private@${image.manifestDigest}`)), { code: 'access_denied' });
+      await expectRegistryError(client.validateImage(ref(`org/private@${image.manifestDigest}`)), { code: ValidationErrorCode.AccessDenied });
     });
 
     it('reports missing credentials as access_denied', async () => {
-      const error = await expectRegistryError(client.validateImage(ref('org/private:1')), { code: 'access_denied' });
+      const error = await expectRegistryError(client.validateImage(ref('org/private:1')), { code: ValidationErrorCode.AccessDenied });
       expect(error.message).toMatch(/requires credentials/);
     });
   });
@@ -311,13 +311,13 @@ describe('RegistryClient', () => {
     it('reports credentials refused by the token service as invalid_credentials', async () => {
       const error = await expectRegistryError(
         client.validateImage(ref('org/app:1'), { username: 'bob', password: 'not-the-token' }),
-        { code: 'invalid_credentials', retryable: false },
+        { code: ValidationErrorCode.InvalidCredentials, retryable: false },
       );
       expect(error.message).not.toContain('not-the-token');
     });
 
     it('reports a private repository without credentials as access_denied', async () => {
-      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'access_denied', retryable: false });
+      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.AccessDenied, retryable: false });
     });
 
     it('reports a repository the accepted token does not cover as access_denied', async () => {
@@ -327,7 +327,7 @@ describe('RegistryClient', () => {
       });
       const error = await expectRegistryError(
         client.validateImage(ref('org/app:1'), { username: 'bob', password: 'tok3n-secret' }),
-        { code: 'access_denied' },
+        { code: ValidationErrorCode.AccessDenied },
       );
       expect(error.message).toContain('requested access to the resource is denied');
     });
@@ -337,7 +337,7 @@ describe('RegistryClient', () => {
       registry.auth = { kind: 'bearer', realm: 'https://auth.internal.test/token' };
       const guarded = clientFor([registry.server.host], { resolver });
       const error = await expectRegistryError(guarded.validateImage(ref('org/app:1')), {
-        code: 'registry_address_blocked',
+        code: ValidationErrorCode.RegistryAddressBlocked,
         retryable: false,
       });
       expect(resolver.calls).toEqual(['auth.internal.test']);
@@ -347,7 +347,7 @@ describe('RegistryClient', () => {
     it('refuses a plain-HTTP token realm on a host not listed as insecure', async () => {
       registry.auth = { kind: 'bearer', realm: 'http://auth.example.com/token' };
       await expectRegistryError(client.validateImage(ref('org/app:1')), {
-        code: 'registry_error',
+        code: ValidationErrorCode.RegistryError,
         message: expect.stringContaining('HTTPS'),
       });
     });
@@ -356,32 +356,32 @@ describe('RegistryClient', () => {
   describe('registry errors', () => {
     it('maps a missing repository to repository_not_found', async () => {
       registry.addImage('org/app', '1');
-      await expectRegistryError(client.validateImage(ref('org/missing:1')), { code: 'repository_not_found', retryable: false });
+      await expectRegistryError(client.validateImage(ref('org/missing:1')), { code: ValidationErrorCode.RepositoryNotFound, retryable: false });
     });
 
     it('tells a missing repository from a missing tag on registries that answer MANIFEST_UNKNOWN for both', async () => {
       registry.addImage('org/app', '1');
       // distribution 2.x: an unknown repository's manifest is MANIFEST_UNKNOWN, its tag list NAME_UNKNOWN.
       registry.override('/v2/org/missing/manifests/', (_req, res) => sendJson(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN' }] }));
-      await expectRegistryError(client.validateImage(ref('org/missing:1')), { code: 'repository_not_found' });
+      await expectRegistryError(client.validateImage(ref('org/missing:1')), { code: ValidationErrorCode.RepositoryNotFound });
       expect(registry.server.requestsTo('/v2/org/missing/tags/list')).toHaveLength(1);
-      await expectRegistryError(client.validateImage(ref('org/app:2')), { code: 'manifest_not_found' });
+      await expectRegistryError(client.validateImage(ref('org/app:2')), { code: ValidationErrorCode.ManifestNotFound });
     });
 
     it('maps a missing tag to manifest_not_found', async () => {
       registry.addImage('org/app', '1');
-      const error = await expectRegistryError(client.validateImage(ref('org/app:2')), { code: 'manifest_not_found' });
+      const error = await expectRegistryError(client.validateImage(ref('org/app:2')), { code: ValidationErrorCode.ManifestNotFound });
       expect(error.message).toContain('Tag "2"');
     });
 
     it('maps 429 to rate_limited with the Retry-After delay', async () => {
       registry.override('/v2/org/app/manifests/', (_req, res) => sendJson(res, 429, { errors: [{ code: 'TOOMANYREQUESTS' }] }, { 'Retry-After': '30' }));
-      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'rate_limited', retryable: true, retryAfterMs: 30_000 });
+      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RateLimited, retryable: true, retryAfterMs: 30_000 });
     });
 
     it('maps 503 to a retryable registry_unreachable', async () => {
       registry.override('/v2/', (_req, res) => sendJson(res, 503, {}));
-      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'registry_unreachable', retryable: true });
+      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RegistryUnreachable, retryable: true });
     });
 
     it('maps a refused connection to a retryable registry_unreachable', async () => {
@@ -389,7 +389,7 @@ describe('RegistryClient', () => {
       const host = closed.host;
       await closed.close();
       const offline = clientFor([host]);
-      await expectRegistryError(offline.validateImage(`${host}/org/app:1`), { code: 'registry_unreachable', retryable: true });
+      await expectRegistryError(offline.validateImage(`${host}/org/app:1`), { code: ValidationErrorCode.RegistryUnreachable, retryable: true });
     });
 
     it('times out a registry that never answers', async () => {
@@ -397,7 +397,7 @@ describe('RegistryClient', () => {
       servers.push(silent);
       const impatient = clientFor([silent.host], { timeouts: { headersTimeoutMs: 50 } });
       const error = await expectRegistryError(impatient.validateImage(`${silent.host}/org/app:1`), {
-        code: 'registry_unreachable',
+        code: ValidationErrorCode.RegistryUnreachable,
         retryable: true,
       });
       expect(error.message).toMatch(/response headers/);
@@ -419,7 +419,7 @@ describe('RegistryClient', () => {
     it('refuses schema 1 manifests', async () => {
       const body = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'org/app', tag: 'old', fsLayers: [] }));
       registry.putManifest('org/app', ['old'], body, MediaType.DockerSchema1Signed);
-      await expectRegistryError(client.validateImage(ref('org/app:old')), { code: 'unsupported_manifest', retryable: false });
+      await expectRegistryError(client.validateImage(ref('org/app:old')), { code: ValidationErrorCode.UnsupportedManifest, retryable: false });
     });
 
     it('detects a manifest that does not match Docker-Content-Digest', async () => {
@@ -428,7 +428,7 @@ describe('RegistryClient', () => {
         res.writeHead(200, { 'Content-Type': MediaType.OciManifest, 'Docker-Content-Digest': sha256('something else') });
         res.end(image.manifestBody);
       });
-      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'digest_mismatch' });
+      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.DigestMismatch });
     });
 
     it('detects a manifest that does not match the digest reference', async () => {
@@ -438,13 +438,13 @@ describe('RegistryClient', () => {
         res.writeHead(200, { 'Content-Type': MediaType.OciManifest });
         res.end(registry.manifests.get('org/app:1')?.body);
       });
-      await expectRegistryError(client.validateImage(ref(`org/app@${other}`)), { code: 'digest_mismatch' });
+      await expectRegistryError(client.validateImage(ref(`org/app@${other}`)), { code: ValidationErrorCode.DigestMismatch });
     });
 
     it('detects a config blob that does not match its digest', async () => {
       const image = registry.addImage('org/app', '1');
       registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => sendJson(res, 200, { os: 'linux' }));
-      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'digest_mismatch' });
+      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.DigestMismatch });
     });
 
     it('stops reading an oversized manifest at the cap', async () => {
@@ -464,7 +464,7 @@ describe('RegistryClient', () => {
         res.on('close', () => stopped());
         pump();
       });
-      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'manifest_too_large', retryable: false });
+      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.ManifestTooLarge, retryable: false });
       await connectionClosed;
       expect(bytesWritten).toBeLessThan(64 * 1024 * 1024);
     });
@@ -475,7 +475,7 @@ describe('RegistryClient', () => {
         res.writeHead(200, { 'Content-Type': MediaType.OciManifest, 'Content-Length': String(5 * 1024 * 1024) });
         res.end(req.method === 'HEAD' ? undefined : Buffer.alloc(5 * 1024 * 1024));
       });
-      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'manifest_too_large' });
+      await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.ManifestTooLarge });
       expect(registry.server.requests.filter((r) => r.method === 'GET' && r.path.includes('/manifests/'))).toHaveLength(0);
     });
   });
@@ -486,7 +486,7 @@ describe('RegistryClient', () => {
       const guarded = clientFor([], { resolver, egress: { insecureHosts: [`sneaky.example.com:${registry.server.port}`] } });
       registry.addImage('org/app', '1');
       const error = await expectRegistryError(guarded.validateImage(`sneaky.example.com:${registry.server.port}/org/app:1`), {
-        code: 'registry_address_blocked',
+        code: ValidationErrorCode.RegistryAddressBlocked,
         retryable: false,
       });
       expect(error.message).not.toContain('127.0.0.1');
@@ -502,18 +502,18 @@ describe('RegistryClient', () => {
       const report = await clientFor([v6.server.host]).validateImage(`${v6.server.host}/org/app:1`);
       expect(report.platform.architecture).toBe('amd64');
       expect(v6.server.requests.length).toBeGreaterThan(0);
-      await expectRegistryError(clientFor([]).validateImage(`${v6.server.host}/org/app:1`), { code: 'registry_address_blocked' });
+      await expectRegistryError(clientFor([]).validateImage(`${v6.server.host}/org/app:1`), { code: ValidationErrorCode.RegistryAddressBlocked });
     });
 
     it('refuses a literal private IP registry', async () => {
       const guarded = clientFor([]);
-      await expectRegistryError(guarded.validateImage('10.0.0.1:5000/org/app:1'), { code: 'registry_address_blocked' });
+      await expectRegistryError(guarded.validateImage('10.0.0.1:5000/org/app:1'), { code: ValidationErrorCode.RegistryAddressBlocked });
     });
 
     it('refuses a name when any of its addresses is private', async () => {
       const resolver = fakeResolver({ 'mixed.example.com': ['93.184.216.34', '::ffff:192.168.0.10'] });
       const guarded = clientFor([], { resolver });
-      await expectRegistryError(guarded.validateImage('mixed.example.com/org/app:1'), { code: 'registry_address_blocked' });
+      await expectRegistryError(guarded.validateImage('mixed.example.com/org/app:1'), { code: ValidationErrorCode.RegistryAddressBlocked });
     });
 
     it('connects an allow-listed host name to the address it vetted', async () => {
@@ -536,7 +536,7 @@ describe('RegistryClient', () => {
         resolver,
         egress: { allowedPrivateHosts: [registry.server.host], insecureHosts: [registry.server.host, 'metadata.test:80'] },
       });
-      await expectRegistryError(guarded.validateImage(ref('org/app:1')), { code: 'registry_address_blocked' });
+      await expectRegistryError(guarded.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RegistryAddressBlocked });
       expect(resolver.calls).toEqual(['metadata.test']);
     });
 
@@ -547,7 +547,7 @@ describe('RegistryClient', () => {
         registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => {
           res.writeHead(302, { Location: 'https://169.254.169.254/latest/meta-data/' }).end();
         });
-        await expectRegistryError(client.validateImage(ref('org/app:1')), { code: 'registry_address_blocked' });
+        await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RegistryAddressBlocked });
         // net.createConnection passes its normalized arguments as one array: [options, callback].
         const targets = connect.mock.calls.map(([args]) => (Array.isArray(args) ? args[0] : args)?.host as string | undefined);
         expect(targets).toContain('127.0.0.1');
@@ -582,7 +582,7 @@ describe('RegistryClient', () => {
         res.writeHead(302, { Location: `${req.url}x` }).end();
       });
       await expectRegistryError(client.validateImage(ref('org/app:1')), {
-        code: 'registry_error',
+        code: ValidationErrorCode.RegistryError,
         message: expect.stringContaining('redirected more than 5 times'),
       });
       expect(registry.server.requestsTo(`/v2/org/app/blobs/${image.configDigest}`)).toHaveLength(6);
@@ -637,7 +637,7 @@ describe('RegistryClient', () => {
       const { host, resolver } = await tlsRegistry();
       const strict = new RegistryClient({ egress: { allowedPrivateHosts: [host] }, resolver });
       clients.push(strict);
-      await expectRegistryError(strict.validateImage(`${host}/org/app:1`), { code: 'tls_error', retryable: false });
+      await expectRegistryError(strict.validateImage(`${host}/org/app:1`), { code: ValidationErrorCode.TlsError, retryable: false });
     });
 
     it('reports a certificate for another host name as tls_error', async () => {
@@ -649,12 +649,12 @@ describe('RegistryClient', () => {
         resolver: fakeResolver({ 'other.test': ['127.0.0.1'] }),
       });
       clients.push(strict);
-      await expectRegistryError(strict.validateImage(`${host}/org/app:1`), { code: 'tls_error' });
+      await expectRegistryError(strict.validateImage(`${host}/org/app:1`), { code: ValidationErrorCode.TlsError });
     });
 
     it('reports a plain-HTTP server reached over HTTPS as tls_error', async () => {
       const strict = clientFor([], { egress: { allowedPrivateHosts: [registry.server.host] } });
-      await expectRegistryError(strict.validateImage(ref('org/app:1')), { code: 'tls_error' });
+      await expectRegistryError(strict.validateImage(ref('org/app:1')), { code: ValidationErrorCode.TlsError });
     });
   });
 });

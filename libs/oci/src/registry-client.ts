@@ -1,7 +1,7 @@
 import { ContentCache } from './content-cache';
 import { Deadline } from './deadline';
 import { EgressPolicy, EgressPolicyOptions } from './egress-policy';
-import { InvalidImageReferenceError, RegistryError } from './errors';
+import { InvalidImageReferenceError, RegistryError, ValidationErrorCode } from './errors';
 import { HostResolver } from './host-resolver';
 import { HttpTransport } from './http-transport';
 import { inspectImage } from './image-inspection';
@@ -122,7 +122,7 @@ function parseReference(image: string): ImageReference {
   try {
     return ImageReference.parse(image);
   } catch (error) {
-    if (error instanceof InvalidImageReferenceError) throw new RegistryError('invalid_reference', error.message);
+    if (error instanceof InvalidImageReferenceError) throw new RegistryError(ValidationErrorCode.InvalidReference, error.message);
     throw error;
   }
 }
@@ -130,9 +130,9 @@ function parseReference(image: string): ImageReference {
 function checkCredentials(credentials: RegistryCredentials | undefined): void {
   if (!credentials) return;
   if (credentials.username === '' || credentials.password === '') {
-    throw new RegistryError('invalid_credentials', 'Both a registry username and a token are required when credentials are given.');
+    throw new RegistryError(ValidationErrorCode.InvalidCredentials, 'Both a registry username and a token are required when credentials are given.');
   }
   if (credentials.username.includes(':')) {
-    throw new RegistryError('invalid_credentials', 'The registry username must not contain ":".');
+    throw new RegistryError(ValidationErrorCode.InvalidCredentials, 'The registry username must not contain ":".');
   }
 }

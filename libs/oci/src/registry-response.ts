@@ -1,4 +1,4 @@
-import { RegistryError, sanitizeRegistryMessage } from './errors';
+import { RegistryError, sanitizeRegistryMessage, ValidationErrorCode } from './errors';
 import { TransportResponse } from './http-transport';
 import { credentialHint } from './registry-hints';
 
@@ -63,14 +63,14 @@ export function transientError(response: TransportResponse, host: string, now: n
   const retryAfterMs = parseRetryAfter(headerValue(response, 'retry-after'), now);
   if (status === 429) {
     return new RegistryError(
-      'rate_limited',
+      ValidationErrorCode.RateLimited,
       `The registry at ${host} is rate-limiting requests (HTTP 429). The check will be retried later; registry credentials often raise the limit.`,
       { retryable: true, retryAfterMs },
     );
   }
   if (status === 408 || status >= 500) {
     return new RegistryError(
-      'registry_unreachable',
+      ValidationErrorCode.RegistryUnreachable,
       `The registry at ${host} is temporarily unavailable (HTTP ${status}). The check will be retried.`,
       { retryable: true, retryAfterMs },
     );
@@ -120,39 +120,39 @@ export function registryErrorFor(response: TransportResponse, target: RequestTar
   if (status === 401) {
     if (!context.hasCredentials) {
       return new RegistryError(
-        'access_denied',
+        ValidationErrorCode.AccessDenied,
         `${context.registry} requires credentials to pull ${context.repository} (or the repository does not exist). Add a registry username and token to the template.`,
       );
     }
     if (!context.credentialsAccepted) {
       return new RegistryError(
-        'invalid_credentials',
+        ValidationErrorCode.InvalidCredentials,
         `${context.registry} rejected the registry username or token. ${credentialHint(context.hintHost)}`,
       );
     }
     return new RegistryError(
-      'access_denied',
+      ValidationErrorCode.AccessDenied,
       `${context.registry} accepted the credentials but denied pulling ${context.repository}: the repository does not exist or the token cannot read it.${said} ${credentialHint(context.hintHost)}`,
     );
   }
   if (status === 403) {
     const who = context.hasCredentials ? 'these credentials' : 'anonymous access';
     const hint = context.hasCredentials ? ` ${credentialHint(context.hintHost)}` : ' Add a registry username and token to the template.';
-    return new RegistryError('access_denied', `${context.registry} denied ${who} to ${context.repository}.${said}${hint}`);
+    return new RegistryError(ValidationErrorCode.AccessDenied, `${context.registry} denied ${who} to ${context.repository}.${said}${hint}`);
   }
   if (status === 404) {
     if (entries.some((e) => e.code === 'NAME_UNKNOWN')) {
-      return new RegistryError('repository_not_found', `Repository ${context.repository} was not found on ${context.registry}.`);
+      return new RegistryError(ValidationErrorCode.RepositoryNotFound, `Repository ${context.repository} was not found on ${context.registry}.`);
     }
     if (target.kind === 'manifest') {
-      return new RegistryError('manifest_not_found', `${target.description} was not found in ${context.repository}.`);
+      return new RegistryError(ValidationErrorCode.ManifestNotFound, `${target.description} was not found in ${context.repository}.`);
     }
     if (target.kind === 'blob') {
-      return new RegistryError('registry_error', `${target.description} is missing from ${context.repository}; push the image again.`);
+      return new RegistryError(ValidationErrorCode.RegistryError, `${target.description} is missing from ${context.repository}; push the image again.`);
     }
   }
   const service = target.kind === 'token' ? `The token service at ${host}` : `The registry at ${host}`;
-  return new RegistryError('registry_error', `${service} answered HTTP ${status}.${said}`);
+  return new RegistryError(ValidationErrorCode.RegistryError, `${service} answered HTTP ${status}.${said}`);
 }
 
 /** Maps a failed `GET /v2/` (other than 401) without naming any repository: the ping is shared by all callers. */
@@ -161,7 +161,7 @@ export function pingErrorFor(response: TransportResponse, now: number): Registry
   const transient = transientError(response, host, now);
   if (transient) return transient;
   if (response.status === 404) {
-    return new RegistryError('registry_error', `${host} does not serve the OCI distribution API (no /v2/ endpoint). Check the registry host.`);
+    return new RegistryError(ValidationErrorCode.RegistryError, `${host} does not serve the OCI distribution API (no /v2/ endpoint). Check the registry host.`);
   }
-  return new RegistryError('registry_error', `The registry at ${host} answered HTTP ${response.status} to the API version check (/v2/).`);
+  return new RegistryError(ValidationErrorCode.RegistryError, `The registry at ${host} answered HTTP ${response.status} to the API version check (/v2/).`);
 }

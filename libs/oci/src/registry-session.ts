@@ -1,5 +1,5 @@
 import { CachedContent, ContentCache } from './content-cache';
-import { RegistryError } from './errors';
+import { RegistryError, ValidationErrorCode } from './errors';
 import { HttpTransport, TransportResponse } from './http-transport';
 import { ImageReference } from './image-reference';
 import {
@@ -68,7 +68,7 @@ export class RepositorySession {
     try {
       await this.fetch('GET', 'tags/list?n=1', { kind: 'tag-list' }, TAG_LIST_LIMIT_BYTES);
     } catch (error) {
-      if (error instanceof RegistryError && error.code === 'repository_not_found') throw error;
+      if (error instanceof RegistryError && error.code === ValidationErrorCode.RepositoryNotFound) throw error;
     }
   }
 
@@ -180,7 +180,7 @@ function manifestTarget(reference: string): Extract<RequestTarget, { kind: 'mani
 function tooLarge(target: RequestTarget, maxBytes: number): RegistryError {
   const what = target.kind === 'blob' ? 'image configuration' : 'image manifest';
   return new RegistryError(
-    'manifest_too_large',
+    ValidationErrorCode.ManifestTooLarge,
     `The ${what} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB, which this service does not accept.`,
   );
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
 import { TemplateForValidation, TemplateRepository, ValidationErrorInfo } from '@app/db';
-import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError } from '@app/oci';
+import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError, ValidationErrorCode } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 
 /** Where the job stands in its retries; from BullMQ. */
@@ -126,7 +126,7 @@ function toErrorInfo(error: unknown): ValidationErrorInfo {
   if (error instanceof RegistryError) return { code: error.code, message: error.message, retryable: error.retryable };
   if (error instanceof TokenDecryptionError) {
     return {
-      code: 'credentials_unreadable',
+      code: ValidationErrorCode.CredentialsUnreadable,
       message: 'The stored registry token could not be decrypted; set the token again',
       retryable: false,
     };
