@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Derives the applications a template exposes (the API's `AppSpec`) from the
  * image configuration.
@@ -28,21 +30,25 @@
  * duplicates, and capped at MAX_APPS entries.
  */
 
-export type AppProtocol = 'HTTP' | 'TCP' | 'UDP' | 'WebSocket';
+/** The spec's `AppSpec`: the one definition of its shape (the API document is generated from it). */
+export const AppSpecSchema = z
+  .object({
+    name: z.string().meta({ description: 'The name of the application.' }),
+    port: z.int32().meta({ description: 'The port number for the application.' }),
+    protocol: z.enum(['HTTP', 'TCP', 'UDP', 'WebSocket']).meta({ description: 'The network protocol used by the application.' }),
+    isUI: z.boolean().meta({ description: 'Whether this application provides a user interface.' }),
+  })
+  .meta({ id: 'AppSpec', description: 'Defines an application available in the template.' });
 
-export interface AppSpec {
-  name: string;
-  port: number;
-  protocol: AppProtocol;
-  isUI: boolean;
-}
+export type AppSpec = z.infer<typeof AppSpecSchema>;
+export type AppProtocol = AppSpec['protocol'];
 
 /** Image label through which an image declares its apps explicitly. */
 export const APPS_LABEL = 'ai.airuntime.apps';
 /** Most apps we report; an image exposing a port range would otherwise produce thousands. */
 export const MAX_APPS = 64;
 
-const APP_PROTOCOLS: ReadonlySet<string> = new Set<AppProtocol>(['HTTP', 'TCP', 'UDP', 'WebSocket']);
+const APP_PROTOCOLS: ReadonlySet<string> = new Set<AppProtocol>(AppSpecSchema.shape.protocol.options);
 const APP_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
 const MAX_LABEL_LENGTH = 16 * 1024;
 

@@ -1,21 +1,30 @@
-import { AppSpec } from './apps';
+import { z } from 'zod';
+import { AppSpecSchema } from './apps';
 
 /**
- * What validating an image against its registry found. Keys are snake_case:
- * the report is stored and returned by the API as-is.
+ * What validating an image against its registry found: the one definition of the report's
+ * shape (its type, and the API document's `ValidationReport`, come from it). Keys are
+ * snake_case: the report is stored and returned by the API as-is.
  */
-export interface ImageValidationReport {
-  /** Digest of the manifest the reference resolves to (the index, for multi-platform images). */
-  resolved_digest: string;
-  /** Media type of that top-level manifest. */
-  media_type: string;
-  /** The platform that will run: always linux/amd64 once validated. */
-  platform: { os: string; architecture: string; variant?: string };
-  /** Digest of the linux/amd64 image manifest (equals resolved_digest for single-platform images). */
-  platform_digest: string;
-  /** Config blob plus all layers of the platform manifest, compressed as stored in the registry. */
-  total_size_bytes: number;
-  /** `CUDA_VERSION` from the image environment, or null. */
-  cuda_version: string | null;
-  apps: AppSpec[];
-}
+export const ImageValidationReportSchema = z
+  .object({
+    resolved_digest: z.string().meta({
+      description: 'Digest of the manifest the reference resolves to (the index, for multi-platform images).',
+    }),
+    media_type: z.string().meta({ description: 'Media type of that top-level manifest.' }),
+    platform: z
+      .object({ os: z.string(), architecture: z.string(), variant: z.string().optional() })
+      .meta({ description: 'The platform that will run: always linux/amd64 once validated.' }),
+    platform_digest: z.string().meta({
+      description: 'Digest of the linux/amd64 image manifest (equals resolved_digest for single-platform images).',
+    }),
+    total_size_bytes: z.int().meta({
+      format: 'int64',
+      description: 'Config blob plus all layers of the platform manifest, compressed as stored in the registry.',
+    }),
+    cuda_version: z.string().nullable().meta({ description: '`CUDA_VERSION` from the image environment, or null.' }),
+    apps: z.array(AppSpecSchema),
+  })
+  .meta({ id: 'ImageValidationReport', description: 'What the registry said about the image at the last successful check.' });
+
+export type ImageValidationReport = z.infer<typeof ImageValidationReportSchema>;

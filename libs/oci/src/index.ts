@@ -1,10 +1,11 @@
 export * from './errors';
 export * from './image-reference';
-export { deriveApps, parseAppsLabel, APPS_LABEL, MAX_APPS } from './apps';
+export { deriveApps, parseAppsLabel, APPS_LABEL, MAX_APPS, AppSpecSchema } from './apps';
 export type { AppSpec, AppProtocol, AppSource } from './apps';
 export { EgressPolicy, blockedAddressCategory } from './egress-policy';
 export type { EgressPolicyOptions, EgressDecision, BlockedAddressCategory } from './egress-policy';
 export type { HostResolver, ResolvedAddress } from './host-resolver';
+export { ImageValidationReportSchema } from './image-validation-report';
 export type { ImageValidationReport } from './image-validation-report';
 export { MAX_MANIFEST_BYTES, MAX_CONFIG_BYTES } from './image-inspection';
 export { parseWwwAuthenticate } from './www-authenticate';
