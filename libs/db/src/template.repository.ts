@@ -12,7 +12,7 @@ import {
   TemplateStatus,
   TemplateUpdate,
   ValidationErrorInfo,
-  ValidationReportJson,
+  StoredValidationReport,
   ValidationState,
 } from './template.types';
 
@@ -41,7 +41,7 @@ interface TemplateRow {
   spec_version: number;
   validation_state: ValidationState;
   validation_error: ValidationErrorInfo | null;
-  validation_report: ValidationReportJson | null;
+  validation_report: StoredValidationReport | null;
   validation_checked_at: Date | null;
   validation_attempts: number;
 }
@@ -249,7 +249,7 @@ export class TemplateRepository {
     if (!row) return null;
     return {
       ...row,
-      validationReport: (row.validationReport as ValidationReportJson | null) ?? null,
+      validationReport: (row.validationReport as StoredValidationReport | null) ?? null,
     };
   }
 
@@ -279,7 +279,7 @@ export class TemplateRepository {
   }
 
   /** running → passed and Active, only if nothing changed meanwhile. Returns whether it flipped. */
-  async recordPassed(id: string, specVersion: number, report: ValidationReportJson, apps: AppSpec[]): Promise<boolean> {
+  async recordPassed(id: string, specVersion: number, report: StoredValidationReport, apps: AppSpec[]): Promise<boolean> {
     const { count } = await this.prisma.template.updateMany({
       where: { id, specVersion, validationState: 'running' },
       data: {

@@ -1,18 +1,34 @@
 /** Domain types the repositories return: no Prisma types leave libs/db, no secret columns either. */
-import type { AppSpec, ValidationErrorCode } from '@app/oci';
+import { z } from 'zod';
+import { AppSpec, ImageValidationReportSchema, ValidationErrorCode } from '@app/oci';
 
 export type { AppSpec } from '@app/oci';
-export type TemplateStatus = 'Inactive' | 'Active';
-export type ValidationState = 'pending' | 'running' | 'passed' | 'failed';
 
-export interface ValidationErrorInfo {
-  code: ValidationErrorCode;
-  message: string;
-  retryable: boolean;
-}
+/**
+ * The shapes stored on a template row that the API returns as they are. Each is one zod
+ * schema: the stored type and the API document's schema both come from it.
+ */
+export const TemplateStatusSchema = z.enum(['Inactive', 'Active']);
+export type TemplateStatus = z.infer<typeof TemplateStatusSchema>;
 
-/** The registry facts found by the last validation (shape owned by libs/oci), stored as JSON. */
-export type ValidationReportJson = Record<string, unknown>;
+export const ValidationStateSchema = z.enum(['pending', 'running', 'passed', 'failed']);
+export type ValidationState = z.infer<typeof ValidationStateSchema>;
+
+export const ValidationErrorInfoSchema = z
+  .object({
+    code: z.enum(ValidationErrorCode),
+    message: z.string().meta({ description: 'What to fix. Never contains a token or secret.' }),
+    retryable: z.boolean().meta({ description: 'True when the failure was transient (retried, then given up).' }),
+  })
+  .meta({ description: 'Why the last validation failed (null when it passed or has not finished).' });
+export type ValidationErrorInfo = z.infer<typeof ValidationErrorInfoSchema>;
+
+/** The registry facts found by the last passed validation, plus the digest history the worker keeps. */
+export const StoredValidationReportSchema = ImageValidationReportSchema.extend({
+  previous_digest: z.string().optional().meta({ description: 'The digest the tag pointed at before it moved (drift).' }),
+  digest_changed_at: z.string().optional().meta({ format: 'date-time', description: 'When the move was noticed.' }),
+}).meta({ id: 'ValidationReport', description: 'What the registry said about the image at the last successful check.' });
+export type StoredValidationReport = z.infer<typeof StoredValidationReportSchema>;
 
 export interface TemplateRecord {
   id: string;
@@ -32,7 +48,7 @@ export interface TemplateRecord {
   validation: {
     state: ValidationState;
     error: ValidationErrorInfo | null;
-    report: ValidationReportJson | null;
+    report: StoredValidationReport | null;
     checkedAt: Date | null;
     attempts: number;
   };
@@ -69,7 +85,7 @@ export interface TemplateForValidation {
   specVersion: number;
   status: TemplateStatus;
   validationState: ValidationState;
-  validationReport: ValidationReportJson | null;
+  validationReport: StoredValidationReport | null;
 }
 
 /** The columns an update may change. `credentials: null` removes them. */

@@ -1,9 +1,10 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, OnApplicationBootstrap, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
 import * as path from 'node:path';
 import { DomainError } from '@app/common';
-import { buildOpenApiDocument } from './openapi-document';
+import { buildOpenApiDocument, DocumentInfo } from '../contract/openapi-document';
+import { OperationRegistry } from './operation-registry';
 
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 const UI_ASSETS: Record<string, string> = {
@@ -22,13 +23,27 @@ const DOCS_PAGE = `<!doctype html>
 <script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });</script>
 </body></html>`;
 
-/** The API's OpenAPI document and a Swagger UI page that renders it (no authentication). */
+const DOCUMENT_INFO: DocumentInfo = {
+  title: 'GPU Instance API',
+  version: '0.1.0',
+  description:
+    'Custom AIRuntime Templates service. Generated at boot from the operations the server registers (apps/api/src/contract); the contract it extends is spec/custom-airuntime-templates.openapi.json.',
+  servers: [{ url: 'https://api.ai.neevcloud.com/gpu', description: 'Consolidated public API gateway' }],
+};
+
+/** The API's OpenAPI document, generated at boot, and a Swagger UI page that renders it (no authentication). */
 @Controller()
-export class OpenApiController {
-  private readonly document = buildOpenApiDocument();
+export class OpenApiController implements OnApplicationBootstrap {
+  private document?: Record<string, unknown>;
+
+  constructor(private readonly registry: OperationRegistry) {}
+
+  onApplicationBootstrap(): void {
+    this.document = buildOpenApiDocument(DOCUMENT_INFO, this.registry.operations());
+  }
 
   @Get('openapi.json')
-  openApi(): Record<string, unknown> {
+  openApi(): Record<string, unknown> | undefined {
     return this.document;
   }
 

@@ -3,10 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Caller, DomainError, ErrorCode } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
 import { IdempotencyRepository, IdempotencyScope, TemplateRepository } from '@app/db';
-import { CreateTemplateRequest } from './dto/create-template.request';
-import { TemplateResponse } from './dto/template.response';
-
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+import { TemplateCreateRequest, TemplateResponse } from './template.schemas';
 
 export interface IdempotentResult {
   status: number;
@@ -30,19 +27,11 @@ export class IdempotencyService {
     private readonly cipher: RegistryTokenCipher,
   ) {}
 
-  static parseKey(raw: string | string[] | undefined): string | undefined {
-    if (raw === undefined) return undefined;
-    if (typeof raw !== 'string' || !KEY_PATTERN.test(raw)) {
-      throw DomainError.validation('Idempotency-Key', 'must be 1 to 255 visible ASCII characters');
-    }
-    return raw;
-  }
-
   async run(
     orgId: string,
     caller: Caller,
     key: string,
-    request: CreateTemplateRequest,
+    request: TemplateCreateRequest,
     create: () => Promise<TemplateResponse>,
   ): Promise<IdempotentResult> {
     const scope: IdempotencyScope = { orgId, callerSubject: caller.subject, key };
@@ -69,7 +58,7 @@ export class IdempotencyService {
     return { status: 201, body, replayed: false };
   }
 
-  private async sameToken(orgId: string, templateId: string, request: CreateTemplateRequest): Promise<boolean> {
+  private async sameToken(orgId: string, templateId: string, request: TemplateCreateRequest): Promise<boolean> {
     if (!request.credentials) return true; // the fingerprint already says the original had none
     const ciphertext = await this.templates.findTokenCiphertext(orgId, templateId);
     if (!ciphertext) return true; // deleted since: nothing left to compare against
@@ -78,7 +67,7 @@ export class IdempotencyService {
   }
 }
 
-function fingerprintOf(request: CreateTemplateRequest): string {
+function fingerprintOf(request: TemplateCreateRequest): string {
   const canonical = JSON.stringify([
     request.name,
     request.description,

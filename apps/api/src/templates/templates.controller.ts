@@ -1,19 +1,28 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthGuard, Caller, CurrentCaller, RateLimitGuard } from '@app/common';
-import { parseCreateTemplateRequest } from './dto/create-template.request';
-import { parseListQuery } from './dto/list-templates.query';
-import { parseUpdateTemplateRequest } from './dto/update-template.request';
+import { Endpoint } from '../contract/operation';
+import { body, header, query, RequestHeader } from '../contract/schema-pipe';
+import { UuidOr404Pipe } from '../contract/uuid-param.pipe';
+import { IdempotencyService } from './idempotency.service';
+import { IdempotencyKeySchema, TemplateOperations as Op } from './template.operations';
 import {
   DeleteTemplateResponse,
+  ListTemplatesQuery,
+  ListTemplatesQuerySchema,
+  TEMPLATE_READ_ONLY_KEYS,
+  TemplateCreateRequest,
+  TemplateCreateRequestSchema,
   TemplateListResponse,
   TemplateResponse,
-  TemplateWriteResponse,
-} from './dto/template.response';
-import { IdempotencyService } from './idempotency.service';
+  TemplateUpdateRequest,
+  TemplateUpdateRequestSchema,
+} from './template.schemas';
 import { TemplatesService } from './templates.service';
 
-@Controller('api/v1beta1/orgs/:org_id/airuntime-templates')
+const templateId = new UuidOr404Pipe('Template not found');
+
+@Controller()
 @UseGuards(AuthGuard, RateLimitGuard)
 export class TemplatesController {
   constructor(
@@ -21,53 +30,46 @@ export class TemplatesController {
     private readonly idempotency: IdempotencyService,
   ) {}
 
-  @Get()
-  list(@Param('org_id') orgId: string, @Query() query: Record<string, unknown>): Promise<TemplateListResponse> {
-    return this.templates.list(orgId, parseListQuery(query));
+  @Endpoint(Op.list)
+  list(@Param('org_id') orgId: string, @Query(query(ListTemplatesQuerySchema)) request: ListTemplatesQuery): Promise<TemplateListResponse> {
+    return this.templates.list(orgId, request);
   }
 
-  @Post()
+  @Endpoint(Op.create)
   async create(
     @Param('org_id') orgId: string,
     @CurrentCaller() caller: Caller,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body(body(TemplateCreateRequestSchema, { readOnlyKeys: TEMPLATE_READ_ONLY_KEYS })) request: TemplateCreateRequest,
+    @RequestHeader('idempotency-key', header(IdempotencyKeySchema, 'Idempotency-Key')) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TemplateWriteResponse> {
-    const request = parseCreateTemplateRequest(body);
-    const key = IdempotencyService.parseKey(idempotencyKey);
-    if (key === undefined) {
-      reply.code(201);
-      return this.templates.create(orgId, caller, request);
-    }
-    const result = await this.idempotency.run(orgId, caller, key, request, () => this.templates.create(orgId, caller, request));
+  ): Promise<TemplateResponse> {
+    if (idempotencyKey === undefined) return this.templates.create(orgId, caller, request);
+    const result = await this.idempotency.run(orgId, caller, idempotencyKey, request, () => this.templates.create(orgId, caller, request));
     reply.code(result.status).header('idempotent-replayed', String(result.replayed));
-    return result.body as TemplateWriteResponse;
+    return result.body;
   }
 
-  @Get(':template_id')
-  get(@Param('org_id') orgId: string, @Param('template_id') templateId: string): Promise<TemplateResponse> {
-    return this.templates.get(orgId, templateId);
+  @Endpoint(Op.get)
+  get(@Param('org_id') orgId: string, @Param('template_id', templateId) id: string): Promise<TemplateResponse> {
+    return this.templates.get(orgId, id);
   }
 
-  @Patch(':template_id')
+  @Endpoint(Op.update)
   update(
     @Param('org_id') orgId: string,
-    @Param('template_id') templateId: string,
-    @Body() body: unknown,
-  ): Promise<TemplateWriteResponse> {
-    return this.templates.update(orgId, templateId, parseUpdateTemplateRequest(body));
+    @Param('template_id', templateId) id: string,
+    @Body(body(TemplateUpdateRequestSchema, { readOnlyKeys: TEMPLATE_READ_ONLY_KEYS })) request: TemplateUpdateRequest,
+  ): Promise<TemplateResponse> {
+    return this.templates.update(orgId, id, request);
   }
 
-  @Post(':template_id/validate')
-  @HttpCode(202)
-  validate(@Param('org_id') orgId: string, @Param('template_id') templateId: string): Promise<TemplateResponse> {
-    return this.templates.requestValidation(orgId, templateId);
+  @Endpoint(Op.validate)
+  validate(@Param('org_id') orgId: string, @Param('template_id', templateId) id: string): Promise<TemplateResponse> {
+    return this.templates.requestValidation(orgId, id);
   }
 
-  @Delete(':template_id')
-  @HttpCode(200)
-  delete(@Param('org_id') orgId: string, @Param('template_id') templateId: string): Promise<DeleteTemplateResponse> {
-    return this.templates.delete(orgId, templateId);
+  @Endpoint(Op.delete)
+  delete(@Param('org_id') orgId: string, @Param('template_id', templateId) id: string): Promise<DeleteTemplateResponse> {
+    return this.templates.delete(orgId, id);
   }
 }

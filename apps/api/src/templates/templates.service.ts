@@ -3,21 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
-import { CurrentTemplateSpec, ListQuery, TemplateRepository, TemplateUpdate } from '@app/db';
+import { CurrentTemplateSpec, TemplateRepository, TemplateUpdate } from '@app/db';
 import { credentialWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
-import { CreateTemplateRequest } from './dto/create-template.request';
-import { encodeCursor } from './dto/list-templates.query';
-import { UpdateTemplateRequest } from './dto/update-template.request';
+import { encodeCursor } from '../contract/pagination';
+import { toResponse } from './template.response';
 import {
   DeleteTemplateResponse,
+  ListTemplatesQuery,
+  TemplateCreateRequest,
   TemplateListResponse,
   TemplateResponse,
-  TemplateWriteResponse,
-  toResponse,
-} from './dto/template.response';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  TemplateUpdateRequest,
+} from './template.schemas';
 
 @Injectable()
 export class TemplatesService {
@@ -34,7 +32,7 @@ export class TemplatesService {
    * it to the validation queue. The row is the record of pending work: if Redis is down the
    * create still succeeds and the worker's sweep enqueues it later.
    */
-  async create(orgId: string, caller: Caller, request: CreateTemplateRequest): Promise<TemplateWriteResponse> {
+  async create(orgId: string, caller: Caller, request: TemplateCreateRequest): Promise<TemplateResponse> {
     const id = randomUUID();
     const ciphertext = request.credentials
       ? await this.cipher.encrypt(request.credentials.token, { orgId, templateId: id })
@@ -58,7 +56,7 @@ export class TemplatesService {
     return { ...toResponse(template), warnings: credentialWarnings(request.image, request.credentials) };
   }
 
-  async list(orgId: string, query: ListQuery): Promise<TemplateListResponse> {
+  async list(orgId: string, query: ListTemplatesQuery): Promise<TemplateListResponse> {
     const page = await this.templates.listInOrg(orgId, { ...query, limit: query.limit + 1 });
     const hasMore = page.length > query.limit;
     const items = hasMore ? page.slice(0, query.limit) : page;
@@ -67,7 +65,7 @@ export class TemplatesService {
   }
 
   async get(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const template = UUID.test(templateId) ? await this.templates.findInOrg(orgId, templateId) : null;
+    const template = await this.templates.findInOrg(orgId, templateId);
     if (!template) throw DomainError.notFound();
     return toResponse(template);
   }
@@ -76,8 +74,7 @@ export class TemplatesService {
    * Changes what was given. A new image or new credentials send the template back to
    * Inactive and start a new validation; a validation of the old values can no longer flip it.
    */
-  async update(orgId: string, templateId: string, request: UpdateTemplateRequest): Promise<TemplateWriteResponse> {
-    if (!UUID.test(templateId)) throw DomainError.notFound();
+  async update(orgId: string, templateId: string, request: TemplateUpdateRequest): Promise<TemplateResponse> {
     // Encrypt outside the row lock; the context binds the token to this template.
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
     const result = await this.templates.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
@@ -93,7 +90,7 @@ export class TemplatesService {
 
   /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */
   async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const result = UUID.test(templateId) ? await this.templates.requestValidation(orgId, templateId) : null;
+    const result = await this.templates.requestValidation(orgId, templateId);
     if (!result) throw DomainError.notFound();
     if (result.queued) await this.handOverToWorker(templateId);
     return toResponse(result.template);
@@ -109,7 +106,7 @@ export class TemplatesService {
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
   async delete(orgId: string, templateId: string): Promise<DeleteTemplateResponse> {
-    const deleted = UUID.test(templateId) && (await this.templates.deleteInOrg(orgId, templateId));
+    const deleted = await this.templates.deleteInOrg(orgId, templateId);
     if (!deleted) throw DomainError.notFound();
     await this.validationQueue.remove(templateId);
     return { message: 'Template deleted' };
@@ -117,7 +114,7 @@ export class TemplatesService {
 }
 
 /** Resolves the credential rules of PATCH against the stored row (both or neither, always). */
-function planUpdate(request: UpdateTemplateRequest, current: CurrentTemplateSpec, ciphertext: Buffer | null): TemplateUpdate {
+function planUpdate(request: TemplateUpdateRequest, current: CurrentTemplateSpec, ciphertext: Buffer | null): TemplateUpdate {
   const update: TemplateUpdate = {
     name: request.name,
     description: request.description,

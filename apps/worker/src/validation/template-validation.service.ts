@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
-import { TemplateForValidation, TemplateRepository, ValidationErrorInfo } from '@app/db';
+import { StoredValidationReport, TemplateForValidation, TemplateRepository, ValidationErrorInfo } from '@app/db';
 import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError, ValidationErrorCode } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 
@@ -24,12 +24,6 @@ export class RetryableValidationError extends Error {
     this.name = 'RetryableValidationError';
   }
 }
-
-/** The report stored on the template: what the registry said, plus digest drift. */
-export type StoredValidationReport = ImageValidationReport & {
-  previous_digest?: string;
-  digest_changed_at?: string;
-};
 
 /**
  * Checks one template's image against its registry and records the outcome. Every write
@@ -136,7 +130,7 @@ function toErrorInfo(error: unknown): ValidationErrorInfo {
 
 /** Keeps Active templates' digest history: when a tag moved, say from where and when. */
 function withDrift(report: ImageValidationReport, template: TemplateForValidation): StoredValidationReport {
-  const previous = template.validationReport as Partial<StoredValidationReport> | null;
+  const previous = template.validationReport;
   if (!previous?.resolved_digest) return report;
   if (previous.resolved_digest !== report.resolved_digest) {
     return { ...report, previous_digest: previous.resolved_digest, digest_changed_at: new Date().toISOString() };

@@ -1,0 +1,31 @@
+import type { TemplateRecord } from '@app/db';
+import type { TemplateResponse } from './template.schemas';
+
+/**
+ * The one mapping from stored template to API shape (`TemplateResponseSchema`). Listing fields
+ * one by one keeps the response from following the table by accident; the encrypted token is
+ * not even read.
+ */
+export function toResponse(template: TemplateRecord): TemplateResponse {
+  return {
+    id: template.id,
+    name: template.name,
+    description: template.description,
+    image: template.image,
+    oci_registry_username: template.ociRegistryUsername,
+    apps: template.apps,
+    owner_org_id: template.orgId,
+    created_by: template.createdBy,
+    category: template.category,
+    created_at: template.createdAt.toISOString(),
+    updated_at: template.updatedAt.toISOString(),
+    status: template.status,
+    validation: {
+      state: template.validation.state,
+      error: template.validation.error,
+      checked_at: template.validation.checkedAt?.toISOString() ?? null,
+      attempts: template.validation.attempts,
+      report: template.validation.report,
+    },
+  };
+}
