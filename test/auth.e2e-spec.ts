@@ -1,7 +1,8 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { loadTestEnvironment } from './support/environment';
-import { ApiHarness, startApi, TEMPLATES_PATH } from './helpers/api-harness';
-import { expectMatchesResponse, LIST_PATH } from './helpers/openapi';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { TEMPLATES_PATH } from './support/template-requests';
+import { expectMatchesResponse, LIST_PATH } from './support/openapi';
 
 /** The spec's BearerAuth: JWTs from the configured JWKS, org membership from the orgs claim. */
 describe('authentication and authorization (e2e)', () => {

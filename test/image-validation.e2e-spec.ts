@@ -1,11 +1,11 @@
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { loadTestEnvironment } from './support/environment';
-import { imageReference, platformImage } from './support/images';
-import { tokenIssuerAdminClient } from './support/token-issuer';
-import { TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
-import { redisContains } from './helpers/redis-scan';
-import { startSystem, SystemHarness } from './helpers/system-harness';
+import { imageReference, platformImage } from './support/images/image-description';
+import { tokenIssuerAdminClient } from './support/services/token-issuer';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { redisContains } from './support/redis-scan';
+import { startSystem, SystemHarness } from './support/in-process/system-harness';
 
 /**
  * The whole system against real registries (Debian's docker-registry over TLS with a

@@ -4,8 +4,10 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { rawAesKeyrings, RegistryTokenCipher } from '@app/crypto';
 import { loadTestEnvironment } from './support/environment';
-import { ApiHarness, startApi, TEMPLATES_PATH, testEncryptionKeys, validTemplateBody } from './helpers/api-harness';
-import { createIsolatedDatabase } from './helpers/system-harness';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { testEncryptionKeys } from './support/product-env';
+import { createIsolatedDatabase } from './support/isolated-stores';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '../dist/apps/cli/src/main.js');

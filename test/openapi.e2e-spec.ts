@@ -5,10 +5,10 @@ import { loadConfig } from '@app/config';
 import { createLogger } from '@app/common';
 import { createApiApp } from '../apps/api/src/create-api-app';
 import { loadTestEnvironment } from './support/environment';
-import { createIdentityProvider } from './helpers/auth-keys';
-import { testEncryptionKeys } from './helpers/api-harness';
-import { LogCapture } from './helpers/log-capture';
-import { SPEC_FILE } from './helpers/openapi';
+import { createIdentityProvider } from './support/identity-provider';
+import { testEncryptionKeys } from './support/product-env';
+import { LogCapture } from './support/in-process/log-capture';
+import { SPEC_FILE } from './support/openapi';
 
 type Json = Record<string, any>;
 

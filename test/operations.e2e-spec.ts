@@ -1,8 +1,10 @@
 import request from 'supertest';
 import { loadTestEnvironment } from './support/environment';
-import { imageReference } from './support/images';
-import { ApiHarness, startApi, TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
-import { allocateRedisDatabase, startSystem, SystemHarness } from './helpers/system-harness';
+import { imageReference } from './support/images/image-description';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { allocateRedisDatabase } from './support/isolated-stores';
+import { startSystem, SystemHarness } from './support/in-process/system-harness';
 import { WorkerHttpServer } from '../apps/worker/src/http/worker-http-server';
 
 /** What operators see: health, metrics, request logs, rate limits and security headers. */

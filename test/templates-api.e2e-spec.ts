@@ -1,6 +1,7 @@
 import { loadTestEnvironment } from './support/environment';
-import { ApiHarness, startApi, TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
-import { expectMatchesResponse, ITEM_PATH, LIST_PATH } from './helpers/openapi';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { expectMatchesResponse, ITEM_PATH, LIST_PATH } from './support/openapi';
 
 /** Create, list, get and delete against real Postgres and Redis, checked against the spec. */
 describe('templates API (e2e)', () => {

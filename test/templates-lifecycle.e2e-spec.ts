@@ -1,11 +1,12 @@
 import { loadTestEnvironment, registryTarget } from './support/environment';
-import { imageReference, pushImage } from './support/images';
-import { httpsRequest } from './support/https-request';
+import { imageReference } from './support/images/image-description';
+import { pushImage } from './support/images/push-image';
+import { httpsRequest } from './support/services/https-request';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
 import { VALIDATION_QUEUE } from '@app/queue';
-import { TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
-import { startSystem, SystemHarness } from './helpers/system-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { startSystem, SystemHarness } from './support/in-process/system-harness';
 import { RevalidationScheduler } from '../apps/worker/src/revalidation/revalidation-scheduler';
 
 /** Beyond the spec: update, re-validate, drift and expiry, credential hints, idempotent creates. */

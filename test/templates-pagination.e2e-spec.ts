@@ -1,6 +1,7 @@
 import { loadTestEnvironment } from './support/environment';
-import { ApiHarness, startApi, TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
-import { expectMatchesResponse, LIST_PATH } from './helpers/openapi';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { expectMatchesResponse, LIST_PATH } from './support/openapi';
 
 /** List pagination (limit, opaque cursor) and filters; stable under concurrent writes. */
 describe('list pagination and filters (e2e)', () => {

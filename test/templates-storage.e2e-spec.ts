@@ -4,9 +4,11 @@ import { loadConfig } from '@app/config';
 import { keyringsFromConfig, RegistryTokenCipher } from '@app/crypto';
 import { VALIDATION_QUEUE } from '@app/queue';
 import { loadTestEnvironment } from './support/environment';
-import { ApiHarness, startApi, TEMPLATES_PATH, testEncryptionKeys, validTemplateBody } from './helpers/api-harness';
-import { findFreePort } from './support/child-process';
-import { redisContains } from './helpers/redis-scan';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { testEncryptionKeys } from './support/product-env';
+import { findFreePort } from './support/processes/free-port';
+import { redisContains } from './support/redis-scan';
 
 /** Quota, the encrypted write-only token, the queue hand-off, and failing dependencies. */
 describe('templates storage, queue and secrets (e2e)', () => {

@@ -1,6 +1,7 @@
 import { loadTestEnvironment } from './support/environment';
-import { ApiHarness, startApi, TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
-import { expectMatchesResponse, LIST_PATH } from './helpers/openapi';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { expectMatchesResponse, LIST_PATH } from './support/openapi';
 
 /** Every bad input gets 400 {code: validation_error} naming the field (or 413 when too large). */
 describe('create validation (e2e)', () => {

@@ -1,7 +1,8 @@
 import { loadTestEnvironment } from './support/environment';
-import { TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
-import { FlakyRegistry } from './helpers/flaky-registry';
-import { registryAccessEnv, startSystem, SystemHarness } from './helpers/system-harness';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { FlakyRegistry } from './support/registry-fronts/flaky-registry';
+import { registryAccessEnv } from './support/product-env';
+import { startSystem, SystemHarness } from './support/in-process/system-harness';
 
 /**
  * Transient registry failures through the whole worker: retried with backoff (honouring

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { TestEnvironmentDescription } from '../../test/support/environment';
-import type { TestIdentityProvider } from '../../test/helpers/auth-keys';
+import type { TestIdentityProvider } from '../../test/support/identity-provider';
 import type { BenchImages } from './images';
 import type { BenchOptions } from './options';
 import type { ProcessLayout, RunningService } from './processes';

@@ -4,7 +4,7 @@
  * for one template (token scope, manifest, config) can be served from a cache filled by
  * another, so the figures are what a worker meets with an org's many different images.
  */
-import { RegistryTarget, pushImage } from '../../test/support/images';
+import { RegistryTarget, pushImage } from '../../test/support/images/push-image';
 import { TestEnvironmentDescription, registryTarget } from '../../test/support/environment';
 import { mapConcurrently } from './context';
 

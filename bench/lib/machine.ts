@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { Pool } from 'pg';
-import { runCommand } from '../../test/support/child-process';
+import { runCommand } from '../../test/support/processes/child-process';
 
 export interface MachineInfo {
   cpu: string;

@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ManagedServer, ProcessLedger, startManagedServer } from '../../test/support/child-process';
+import { ManagedServer, startManagedServer } from '../../test/support/processes/managed-server';
+import { ProcessLedger } from '../../test/support/processes/process-ledger';
 
 export interface ProcessLayout {
   /** Snapshot of dist/ taken when the run started (others may rebuild dist/ meanwhile). */

@@ -14,7 +14,7 @@
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import * as os from 'node:os';
-import { runCommand } from '../../test/support/child-process';
+import { runCommand } from '../../test/support/processes/child-process';
 import { VALIDATION_QUEUE } from '../../libs/queue/src/validation-queue';
 import { BenchContext, authHeaders, mapConcurrently, newOrgId, sleep, templateBody, templatesPath } from '../lib/context';
 import { createAndAwaitActive } from '../lib/fixtures';

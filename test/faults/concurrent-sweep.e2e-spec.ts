@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
 import { loadTestEnvironment } from '../support/environment';
-import { imageReference } from '../support/images';
-import { validTemplateBody } from '../helpers/api-harness';
-import {
-  FaultSandbox,
-  metricValue,
-  passedCounts,
-  readTemplateStates,
-  startFaultSandbox,
-  waitForFinalStates,
-} from '../helpers/process-harness';
+import { imageReference } from '../support/images/image-description';
+import { validTemplateBody } from '../support/template-requests';
+import { FaultSandbox, startFaultSandbox } from '../support/built/fault-sandbox';
+import { metricValue, passedCounts } from '../support/built/worker-observations';
+import { readTemplateStates, waitForFinalStates } from '../support/built/template-rows';
 
 /**
  * Every queued job is lost (Redis flushed) and two worker processes start sweeping the same

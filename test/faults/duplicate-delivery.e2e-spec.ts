@@ -3,20 +3,13 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { ValidationJobName, VALIDATION_QUEUE } from '@app/queue';
 import { loadTestEnvironment } from '../support/environment';
-import { imageReference } from '../support/images';
-import { waitUntil } from '../support/child-process';
-import { validTemplateBody } from '../helpers/api-harness';
-import {
-  errorLines,
-  FaultSandbox,
-  metricValue,
-  readTemplateStates,
-  SpawnedService,
-  startFaultSandbox,
-  validationEvents,
-  waitForFinalStates,
-  withClient,
-} from '../helpers/process-harness';
+import { imageReference } from '../support/images/image-description';
+import { waitUntil } from '../support/processes/wait-until';
+import { validTemplateBody } from '../support/template-requests';
+import { errorLines, metricValue, validationEvents } from '../support/built/worker-observations';
+import { FaultSandbox, startFaultSandbox } from '../support/built/fault-sandbox';
+import { readTemplateStates, waitForFinalStates, withClient } from '../support/built/template-rows';
+import { SpawnedService } from '../support/built/built-service';
 
 /**
  * A validation job delivered twice, and a template deleted while its validation is in

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { loadTestEnvironment } from '../support/environment';
-import { waitUntil } from '../support/child-process';
-import { validTemplateBody } from '../helpers/api-harness';
-import {
-  FaultSandbox,
-  httpRequest,
-  metricValue,
-  passedCounts,
-  SpawnedService,
-  startFaultSandbox,
-  waitForFinalStates,
-} from '../helpers/process-harness';
+import { waitUntil } from '../support/processes/wait-until';
+import { validTemplateBody } from '../support/template-requests';
+import { FaultSandbox, startFaultSandbox } from '../support/built/fault-sandbox';
+import { httpRequest } from '../support/built/api-client';
+import { metricValue, passedCounts } from '../support/built/worker-observations';
+import { SpawnedService } from '../support/built/built-service';
+import { waitForFinalStates } from '../support/built/template-rows';
 
 /**
  * Postgres stops (fast shutdown) while validations are in flight, then starts again on the

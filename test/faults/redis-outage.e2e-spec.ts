@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { loadTestEnvironment } from '../support/environment';
-import { imageReference } from '../support/images';
-import { waitUntil } from '../support/child-process';
-import { validTemplateBody } from '../helpers/api-harness';
-import {
-  FaultSandbox,
-  HttpAnswer,
-  httpRequest,
-  metricValue,
-  passedCounts,
-  SpawnedService,
-  startFaultSandbox,
-  waitForFinalStates,
-  withClient,
-} from '../helpers/process-harness';
+import { imageReference } from '../support/images/image-description';
+import { waitUntil } from '../support/processes/wait-until';
+import { validTemplateBody } from '../support/template-requests';
+import { FaultSandbox, startFaultSandbox } from '../support/built/fault-sandbox';
+import { HttpAnswer, httpRequest } from '../support/built/api-client';
+import { metricValue, passedCounts } from '../support/built/worker-observations';
+import { SpawnedService } from '../support/built/built-service';
+import { waitForFinalStates, withClient } from '../support/built/template-rows';
 
 /**
  * Redis dies (SIGKILL) in the middle of a burst of creates and comes back empty. The API and

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { loadTestEnvironment } from '../support/environment';
-import { validTemplateBody } from '../helpers/api-harness';
-import { errorLines, FaultSandbox, startFaultSandbox, validationEvents, waitForFinalStates } from '../helpers/process-harness';
+import { validTemplateBody } from '../support/template-requests';
+import { errorLines, validationEvents } from '../support/built/worker-observations';
+import { FaultSandbox, startFaultSandbox } from '../support/built/fault-sandbox';
+import { waitForFinalStates } from '../support/built/template-rows';
 
 /**
  * A worker dies (SIGKILL) or is asked to stop (SIGTERM) while a validation is in flight. The

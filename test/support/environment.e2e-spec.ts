@@ -5,11 +5,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { runCommand } from './child-process';
+import { runCommand } from './processes/child-process';
 import { loadTestEnvironment, registryTarget } from './environment';
-import { basicAuthorization, httpsRequest, parseAuthenticateHeader } from './https-request';
-import { MEDIA_TYPES, imageReference, pushImage } from './images';
-import { TokenUser, tokenIssuerAdminClient } from './token-issuer';
+import { basicAuthorization, httpsRequest, parseAuthenticateHeader } from './services/https-request';
+import { imageReference } from './images/image-description';
+import { MEDIA_TYPES } from './images/image-spec';
+import { pushImage } from './images/push-image';
+import { TokenUser, tokenIssuerAdminClient } from './services/token-issuer';
 
 const env = loadTestEnvironment();
 const { anonymous, basic, token } = env.registries;

@@ -12,11 +12,13 @@
 import { promises as fs, readFileSync, statfsSync, accessSync, constants as fsConstants } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LedgerEntry, ProcessLedger, REQUIRED_EXECUTABLES, requireExecutable } from './child-process';
-import { StandardImages, RegistryTarget, pushStandardImages } from './images';
-import { findPostgresBinDir, startPostgres } from './postgres';
-import { startReaper } from './reaper';
-import { startRedis } from './redis';
+import { REQUIRED_EXECUTABLES, requireExecutable } from './processes/executables';
+import { LedgerEntry, ProcessLedger } from './processes/process-ledger';
+import { startReaper } from './processes/reaper';
+import { RegistryTarget, pushStandardImages } from './images/push-image';
+import type { StandardImages } from './images/standard-images';
+import { findPostgresBinDir, startPostgres } from './services/postgres';
+import { startRedis } from './services/redis';
 import {
   DEFAULT_ANONYMOUS_GRANTS,
   DEFAULT_BASIC_USERS,
@@ -24,9 +26,9 @@ import {
   RegistryCredentials,
   RegistryInstance,
   startRegistry,
-} from './registry';
-import { createTestCertificates } from './tls';
-import { RepositoryGrant, TokenUser } from './token-issuer';
+} from './services/registry';
+import { createTestCertificates } from './services/tls';
+import type { RepositoryGrant, TokenUser } from './services/token-issuer';
 
 /** Environment variable holding the path of the environment description (set by globalSetup). */
 export const TEST_ENV_FILE_VARIABLE = 'TEST_ENV_FILE';

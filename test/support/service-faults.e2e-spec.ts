@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { PostgresInstance, startPostgres } from './postgres';
-import { RedisInstance, answersPing, startRedis } from './redis';
+import { PostgresInstance, startPostgres } from './services/postgres';
+import { RedisInstance, answersPing, startRedis } from './services/redis';
 
 describe('own Postgres and Redis with stop/start hooks', () => {
   let baseDir: string;

@@ -2,14 +2,16 @@
  * Debian's `docker-registry` (CNCF distribution 2.8) over TLS from the test CA, with filesystem
  * storage in a temp dir, in one of three auth flavours:
  *   anonymous — no auth, anyone pulls and pushes;
- *   basic     — htpasswd (bcrypt written by ./bcrypt), every user may pull and push;
+ *   basic     — htpasswd (bcrypt hashes from bcryptjs), every user may pull and push;
  *   token     — Bearer tokens from a test token issuer (./token-issuer) run in this process.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { htpasswdLine } from './bcrypt';
-import { ManagedServer, ProcessLedger, requireExecutable, startManagedServer } from './child-process';
+import { hashSync } from 'bcryptjs';
+import { requireExecutable } from '../processes/executables';
+import { ManagedServer, startManagedServer } from '../processes/managed-server';
+import type { ProcessLedger } from '../processes/process-ledger';
 import { httpsRequest } from './https-request';
 import { TestCertificates, createSigningCertificate } from './tls';
 import { RepositoryGrant, TokenIssuer, TokenIssuerOptions, TokenUser, startTokenIssuer } from './token-issuer';
@@ -199,6 +201,17 @@ ${authConfig}`;
 function registryEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('REGISTRY_')));
 }
+
+/**
+ * `user:$2b$04$…`. The registry checks the password with Go's bcrypt, which takes the $2a$, $2b$
+ * and $2y$ prefixes alike. Cost 4, the minimum: the registry runs this check on every request.
+ */
+function htpasswdLine(username: string, password: string): string {
+  if (username.includes(':')) throw new Error(`htpasswd user names cannot contain ':' (${username})`);
+  return `${username}:${hashSync(password, HTPASSWD_BCRYPT_COST)}`;
+}
+
+const HTPASSWD_BCRYPT_COST = 4;
 
 /** A YAML double-quoted scalar (JSON string syntax is valid YAML). */
 function yaml(value: string): string {

@@ -5,7 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { requireExecutable, runCommand } from './child-process';
+import { runCommand } from '../processes/child-process';
+import { requireExecutable } from '../processes/executables';
 
 export interface TestCertificates {
   /**

@@ -2,7 +2,9 @@
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ProcessLedger, requireExecutable, startManagedServer } from './child-process';
+import { requireExecutable } from '../processes/executables';
+import { startManagedServer } from '../processes/managed-server';
+import type { ProcessLedger } from '../processes/process-ledger';
 
 export interface RedisInstance {
   /** `redis://127.0.0.1:PORT` */

@@ -1,55 +1,17 @@
-import { randomBytes } from 'node:crypto';
+/**
+ * The worker in-process, and API plus worker in-process over a database and Redis of their
+ * own (`startSystem`), sharing one encryption key.
+ */
 import type { INestApplicationContext } from '@nestjs/common';
-import { Client } from 'pg';
-import IORedis from 'ioredis';
 import { AppConfig, loadConfig } from '@app/config';
 import { createLogger } from '@app/common';
-import { migrate } from '@app/db';
-import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
-import type { TestEnvironmentDescription } from '../support/environment';
-import { ApiHarness, MIGRATIONS_DIR, startApi, TEMPLATES_PATH, testEncryptionKeys } from './api-harness';
+import { createWorkerApp } from '../../../apps/worker/src/create-worker-app';
+import type { TestEnvironmentDescription } from '../environment';
+import { allocateRedisDatabase, createIsolatedDatabase } from '../isolated-stores';
+import { registryAccessEnv, testEncryptionKeys } from '../product-env';
+import { TEMPLATES_PATH } from '../template-requests';
+import { ApiHarness, startApi } from './api-harness';
 import { LogCapture } from './log-capture';
-
-/**
- * A database of its own (so no other suite's worker or sweep ever sees this suite's rows)
- * on the shared Postgres server, migrated.
- */
-export async function createIsolatedDatabase(env: TestEnvironmentDescription): Promise<string> {
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: env.postgresAdminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(env.postgresUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString(), MIGRATIONS_DIR);
-  return url.toString();
-}
-
-/** A Redis logical database of its own (1–15), so queues of different suites never mix. */
-export async function allocateRedisDatabase(env: TestEnvironmentDescription): Promise<string> {
-  const redis = new IORedis(env.redisUrl);
-  try {
-    const n = await redis.incr('test:redis-db-counter');
-    if (n > 15) throw new Error('more than 15 isolated Redis databases requested in one run');
-    return `${env.redisUrl}/${n}`;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** Worker settings that let it reach the loopback test registries (and trust their CA). */
-export function registryAccessEnv(env: TestEnvironmentDescription): Record<string, string> {
-  const { anonymous, basic, token } = env.registries;
-  const realmHost = new URL(token.realmUrl).host;
-  return {
-    REGISTRY_ALLOWED_PRIVATE_HOSTS: [anonymous.host, basic.host, token.host, realmHost].join(','),
-    REGISTRY_CA_FILE: env.caFile,
-  };
-}
 
 export interface WorkerHarness {
   app: INestApplicationContext;

@@ -1,21 +1,18 @@
-import * as path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+/**
+ * The one place where suites create the API in-process (`startApi`): the real Nest app on
+ * Fastify over real Postgres and Redis, driven through supertest.
+ */
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { Pool } from 'pg';
 import { AppConfig, loadConfig } from '@app/config';
 import { createLogger } from '@app/common';
-import { migrate } from '@app/db';
-import { createApiApp } from '../../apps/api/src/create-api-app';
-import { createIdentityProvider, TestIdentityProvider } from './auth-keys';
+import { createApiApp } from '../../../apps/api/src/create-api-app';
+import { createIdentityProvider, TestIdentityProvider } from '../identity-provider';
+import { migrateDatabase } from '../isolated-stores';
+import { testEncryptionKeys } from '../product-env';
 import { LogCapture } from './log-capture';
-
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
-
-/** Raw AES key for tests, in TOKEN_ENCRYPTION_KEYS form. */
-export function testEncryptionKeys(id = 'test-key-1'): string {
-  return `${id}:${randomBytes(32).toString('base64')}`;
-}
 
 export interface ApiHarness {
   app: NestFastifyApplication;
@@ -35,7 +32,7 @@ export interface ApiHarness {
  * environment) with its own identity provider and encryption key.
  */
 export async function startApi(services: { postgresUrl: string; redisUrl: string }, env: Record<string, string> = {}): Promise<ApiHarness> {
-  await migrate(services.postgresUrl, MIGRATIONS_DIR);
+  await migrateDatabase(services.postgresUrl);
   const idp = await createIdentityProvider();
   const config = loadConfig('api', {
     NODE_ENV: 'test',
@@ -68,17 +65,5 @@ export async function startApi(services: { postgresUrl: string; redisUrl: string
       await app.close();
       await db.end();
     },
-  };
-}
-
-export const TEMPLATES_PATH = (orgId: string) => `/api/v1beta1/orgs/${orgId}/airuntime-templates`;
-
-export function validTemplateBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: `tpl ${randomUUID().slice(0, 8)}`,
-    description: 'A test template',
-    image: 'ghcr.io/acme/llm-server:1.0',
-    category: 'LLM',
-    ...overrides,
   };
 }

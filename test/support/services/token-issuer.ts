@@ -9,17 +9,18 @@
  *   the token, as Docker Hub and distribution's own token server do, so the registry answers the
  *   next request with 401 `insufficient_scope`: that is how a test shows "denied".
  *   Wrong credentials get 401 from the issuer itself.
- * - Tokens are RS256 JWTs whose `x5c` header carries the signing certificate, which is the
- *   registry's `rootcertbundle`.
+ * - Tokens are RS256 JWTs, signed with jose, whose `x5c` header carries the signing
+ *   certificate, which is the registry's `rootcertbundle`.
  * - Every request is recorded. Suites in jest workers read (and extend) the shared issuer
  *   through its admin endpoints under `/_test/` (see `tokenIssuerAdminClient`); a suite that
  *   starts its own issuer reads `issuer.requests` directly.
  */
-import { createPrivateKey, randomBytes, randomUUID, sign, KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { SignJWT } from 'jose';
 import { SigningCertificate } from './tls';
 import { httpsRequest } from './https-request';
 
@@ -103,7 +104,8 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     fs.readFile(options.signing.key, 'utf8'),
   ]);
   const signingKey = createPrivateKey(signingKeyPem);
-  const x5c = [pemToDerBase64(signingPem)];
+  // x5c holds base64 DER (not base64url), RFC 7515 §4.1.6.
+  const x5c = [new X509Certificate(signingPem).raw.toString('base64')];
   const users = new Map(options.users.map((user) => [user.username, user]));
   const requests: TokenRequestRecord[] = [];
   const adminSecret = randomBytes(16).toString('hex');
@@ -165,16 +167,16 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     }
     const access = grantedAccess(scopes, grants);
     const now = Math.floor(Date.now() / 1000);
-    const token = signJwt(signingKey, x5c, {
-      iss: options.issuer,
-      sub: account ?? '',
-      aud: options.service,
-      exp: now + ttl,
-      nbf: now - 10,
-      iat: now,
-      jti: randomUUID(),
-      access,
-    });
+    const token = await new SignJWT({ access })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5c })
+      .setIssuer(options.issuer)
+      .setSubject(account ?? '')
+      .setAudience(options.service)
+      .setIssuedAt(now)
+      .setNotBefore(now - 10)
+      .setExpirationTime(now + ttl)
+      .setJti(randomUUID())
+      .sign(signingKey);
     requests.push({ ...base, status: 200, outcome: 'issued', access });
     sendJson(res, 200, { token, access_token: token, expires_in: ttl, issued_at: new Date(now * 1000).toISOString() });
   };
@@ -273,23 +275,6 @@ export function parseScope(scope: string): { type: string; name: string; actions
 
 function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-}
-
-function signJwt(key: KeyObject, x5c: string[], claims: Record<string, unknown>): string {
-  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5c }));
-  const payload = base64url(JSON.stringify(claims));
-  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key);
-  return `${header}.${payload}.${base64url(signature)}`;
-}
-
-function base64url(data: string | Buffer): string {
-  return Buffer.from(data).toString('base64url');
-}
-
-function pemToDerBase64(pem: string): string {
-  return pem
-    .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
-    .replace(/\s+/g, '');
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

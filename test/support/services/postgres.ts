@@ -8,7 +8,10 @@
 import { promises as fs, readFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { MissingExecutableError, ProcessLedger, RunAs, runCommand, startManagedServer } from './child-process';
+import { RunAs, runCommand } from '../processes/child-process';
+import { MissingExecutableError } from '../processes/executables';
+import { startManagedServer } from '../processes/managed-server';
+import type { ProcessLedger } from '../processes/process-ledger';
 
 export const TEST_DATABASE = 'templates';
 
