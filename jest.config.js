@@ -15,6 +15,7 @@ module.exports = {
   testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/contract/jest-setup.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

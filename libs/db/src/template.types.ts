@@ -27,7 +27,8 @@ export type ValidationErrorInfo = z.infer<typeof ValidationErrorInfoSchema>;
 export const StoredValidationReportSchema = ImageValidationReportSchema.extend({
   previous_digest: z.string().optional().meta({ description: 'The digest the tag pointed at before it moved (drift).' }),
   digest_changed_at: z.string().optional().meta({ format: 'date-time', description: 'When the move was noticed.' }),
-}).meta({ id: 'ValidationReport', description: 'What the registry said about the image at the last successful check.' });
+  // No component id: OpenAPI 3.0 cannot make a $ref nullable, so the (nullable) report is inlined.
+}).meta({ description: 'What the registry said about the image at the last successful check.' });
 export type StoredValidationReport = z.infer<typeof StoredValidationReportSchema>;
 
 export interface TemplateRecord {

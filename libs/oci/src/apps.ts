@@ -34,7 +34,7 @@ import { z } from 'zod';
 export const AppSpecSchema = z
   .object({
     name: z.string().meta({ description: 'The name of the application.' }),
-    port: z.int32().meta({ description: 'The port number for the application.' }),
+    port: z.int32().meta({ format: 'int32', description: 'The port number for the application.' }),
     protocol: z.enum(['HTTP', 'TCP', 'UDP', 'WebSocket']).meta({ description: 'The network protocol used by the application.' }),
     isUI: z.boolean().meta({ description: 'Whether this application provides a user interface.' }),
   })

@@ -25,6 +25,6 @@ export const ImageValidationReportSchema = z
     cuda_version: z.string().nullable().meta({ description: '`CUDA_VERSION` from the image environment, or null.' }),
     apps: z.array(AppSpecSchema),
   })
-  .meta({ id: 'ImageValidationReport', description: 'What the registry said about the image at the last successful check.' });
+  .meta({ description: 'What the registry said about the image at the last successful check.' });
 
 export type ImageValidationReport = z.infer<typeof ImageValidationReportSchema>;

@@ -4,6 +4,7 @@
  * as an org member. In-process suites use `startApi` (in-process/api-harness.ts) instead.
  */
 import type { TestIdentityProvider } from '../identity-provider';
+import { checkChildResponse } from '../contract/response-contract';
 import { TEMPLATES_PATH } from '../template-requests';
 
 export interface HttpAnswer {
@@ -33,6 +34,8 @@ export async function httpRequest(
   } catch {
     parsed = undefined;
   }
+  const { origin, pathname } = new URL(url);
+  await checkChildResponse(origin, { method, path: pathname, status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: text });
   return { status: res.status, text, body: parsed, headers: res.headers };
 }
 

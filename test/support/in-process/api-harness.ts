@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { AppConfig, loadConfig } from '@app/config';
 import { createLogger } from '@app/common';
 import { createApiApp } from '../../../apps/api/src/create-api-app';
+import { watchResponses } from '../contract/response-contract';
 import { createIdentityProvider, TestIdentityProvider } from '../identity-provider';
 import { migrateDatabase } from '../isolated-stores';
 import { testEncryptionKeys } from '../product-env';
@@ -49,6 +50,7 @@ export async function startApi(services: { postgresUrl: string; redisUrl: string
   });
   const logs = new LogCapture();
   const app = await createApiApp(config, createLogger(config, 'api', logs));
+  watchResponses(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const db = new Pool({ connectionString: services.postgresUrl, max: 4 });

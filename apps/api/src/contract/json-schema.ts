@@ -38,6 +38,8 @@ function clean(node: unknown): JsonSchema {
     if (key === '$ref' && typeof value === 'string') return value.replace(/^#\/definitions\//, COMPONENT_REF);
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const { $id: _id, $schema: _schema, ...rest } = value as JsonSchema;
+      // OpenAPI 3.0.3: `nullable` only counts next to `type`; a nullable $ref would document null as invalid.
+      if (rest.nullable && !rest.type) throw new Error('a nullable schema without a type (a nullable component?): inline it instead');
       return rest;
     }
     return value;

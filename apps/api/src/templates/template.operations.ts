@@ -72,7 +72,7 @@ export const TemplateOperations = {
     },
     errors: {
       400: 'Invalid request (validation error or org quota exceeded).',
-      409: `${NAME_TAKEN} Also: a request with this Idempotency-Key is still in progress.`,
+      409: NAME_TAKEN,
       422: 'Idempotency-Key reused with a different request body.',
     },
   }),

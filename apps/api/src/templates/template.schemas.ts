@@ -182,7 +182,7 @@ export const ValidationViewSchema = z
     }),
     error: ValidationErrorInfoSchema.nullable(),
     checked_at: timestamp().nullable(),
-    attempts: z.int32().meta({ description: 'Registry checks made for the current image and credentials.' }),
+    attempts: z.int32().meta({ format: 'int32', description: 'Registry checks made for the current image and credentials.' }),
     report: StoredValidationReportSchema.nullable(),
   })
   .meta({ id: 'Validation', description: 'The image validation the worker runs against the registry.' });
@@ -213,7 +213,13 @@ export const TemplateResponseSchema = z
       .optional()
       .meta({ readOnly: true, description: 'Create and update only: advice about the registry credentials.' }),
   })
-  .meta({ id: 'CustomTemplateResponse', description: 'Represents a custom AIRuntime Template owned by an organization.' });
+  .meta({
+    id: 'CustomTemplateResponse',
+    description: 'Represents a custom AIRuntime Template owned by an organization.',
+    // The seed's `required` list, kept exactly as the contract states it; every field but
+    // `warnings` is in fact always present (the TypeScript type says so).
+    required: ['id', 'name', 'description', 'image', 'owner_org_id', 'status', 'created_at'],
+  });
 
 export type TemplateResponse = z.infer<typeof TemplateResponseSchema>;
 
