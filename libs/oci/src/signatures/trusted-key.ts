@@ -101,7 +101,7 @@ function describeKey(keyObject: KeyObject): TrustedKeyParseResult {
       return problem('is an RSA-PSS-restricted key; use a plain RSA public key ("rsaEncryption") of at least 2048 bits.');
     default:
       return problem(
-        `is a${/^[aeiou]/i.test(keyObject.asymmetricKeyType ?? '') ? 'n' : ''} ${(keyObject.asymmetricKeyType ?? 'unknown').toUpperCase()} key; accepted are ECDSA P-256, ECDSA P-384, Ed25519 and RSA (at least 2048 bits).`,
+        `is a key of type ${(keyObject.asymmetricKeyType ?? 'unknown').toUpperCase()}; accepted are ECDSA P-256, ECDSA P-384, Ed25519 and RSA (at least 2048 bits).`,
       );
   }
 }
