@@ -3,7 +3,7 @@ import { RepositoryReader } from '../repository-reader';
 import { subjectRepository } from './docker-reference';
 import { DEFAULT_SIGNATURE_LIMITS, discoverSignatures, SignatureLimits } from './signature-discovery';
 import { SignatureFinding } from './signature-finding';
-import { keyList, NamedTrustedKey, verifySignature } from './signature-verification';
+import { keyList, NamedTrustedKey, sentence, verifySignature } from './signature-verification';
 import { parseTrustedKey } from './trusted-key';
 
 /** An org's image policy as stored and served (`GET/PUT …/image-policy`). */
@@ -68,7 +68,7 @@ export async function checkSignatures(
   const { candidates, notes } = await discoverSignatures(reader, subject.digest, limits);
   const target = { digest: subject.digest, repository: subjectRepository(subject) };
   for (const candidate of candidates) findings.push(verifySignature(candidate, keys, target));
-  for (const note of notes) findings.push({ key_name: null, verified: false, reason: `${capitalize(note.problem)}.` });
+  for (const note of notes) findings.push({ key_name: null, verified: false, reason: sentence(capitalize(note.problem)) });
 
   if (policy.require_signature) enforce(findings, keys, subject, target.repository);
   return findings;

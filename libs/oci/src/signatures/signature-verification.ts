@@ -35,7 +35,7 @@ export function verifySignature(candidate: SignatureCandidate, keys: readonly Na
   const hinted = keys.find((entry) => hints.keyFingerprints.has(entry.key.fingerprint));
   const failed = (reason: string, key = hinted): SignatureFinding => ({ key_name: key?.name ?? null, verified: false, reason });
 
-  if (!candidate.payload) return failed(`Signature ${candidate.layerDigest}: ${candidate.problem ?? 'its payload could not be read'}.`);
+  if (!candidate.payload) return failed(sentence(`Signature ${candidate.layerDigest}: ${candidate.problem ?? 'its payload could not be read'}`));
   const payload = candidate.payload;
   const signature = decodeSignature(candidate.signature);
   if (!signature) return failed(`Signature ${candidate.layerDigest}: its ${'dev.cosignproject.cosign/signature'} annotation is not a base64 signature.`);
@@ -76,6 +76,11 @@ function decodeSignature(text: string): Buffer | undefined {
   const compact = text.trim();
   if (compact.length === 0 || compact.length > MAX_SIGNATURE_BASE64 || !STRICT_BASE64.test(compact)) return undefined;
   return Buffer.from(compact, 'base64');
+}
+
+/** `text` ending in exactly one full stop. */
+export function sentence(text: string): string {
+  return `${text.replace(/[.\s]+$/, '')}.`;
 }
 
 /** `"ci", "release"`, for messages. */
