@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { RegistryError, ValidationErrorCode } from '../errors';
 import { RepositoryReader } from '../repository-reader';
 import { subjectRepository } from './docker-reference';
 import { DEFAULT_SIGNATURE_LIMITS, discoverSignatures, SignatureLimits } from './signature-discovery';
 import { SignatureFinding } from './signature-finding';
 import { keyList, NamedTrustedKey, sentence, verifySignature } from './signature-verification';
-import { parseTrustedKey } from './trusted-key';
+import { parseTrustedKey, TrustedKeyParseResult } from './trusted-key';
 
 /** An org's image policy as stored and served (`GET/PUT …/image-policy`). */
 export interface SignaturePolicy {
@@ -50,7 +52,7 @@ export async function checkSignatures(
   const findings: SignatureFinding[] = [];
   const keys: NamedTrustedKey[] = [];
   for (const entry of policy.trusted_keys) {
-    const parsed = parseTrustedKey(entry.public_key);
+    const parsed = parsedKey(entry.public_key);
     if (parsed.ok) keys.push({ name: entry.name, key: parsed.key });
     else findings.push({ key_name: null, verified: false, reason: `Trusted key "${entry.name}" cannot be used: it ${parsed.problem}` });
   }
@@ -72,6 +74,23 @@ export async function checkSignatures(
 
   if (policy.require_signature) enforce(findings, keys, subject, target.repository);
   return findings;
+}
+
+/**
+ * Parsed keys by (the hash of) their PEM text: parsing 20 keys (RSA ones above all) costs milliseconds, and every
+ * validation of an org's templates uses the same policy.
+ */
+const parsedKeys = new LRUCache<string, TrustedKeyParseResult>({ max: 1024 });
+
+function parsedKey(pem: string): TrustedKeyParseResult {
+  // Keyed by a hash: a stored key may be up to 16 KiB of text.
+  const id = createHash('sha256').update(pem).digest('hex');
+  let parsed = parsedKeys.get(id);
+  if (!parsed) {
+    parsed = parseTrustedKey(pem);
+    parsedKeys.set(id, parsed);
+  }
+  return parsed;
 }
 
 function enforce(findings: SignatureFinding[], keys: readonly NamedTrustedKey[], subject: SignatureSubject, repository: string): void {

@@ -1,5 +1,6 @@
 import { computeDigest } from '../digest';
 import { sanitizeRegistryMessage } from '../errors';
+import { CosignAnnotation } from './cosign-layout';
 import { canonicalRepository } from './docker-reference';
 import { verifiesWith } from './signature-algorithms';
 import { SignatureCandidate } from './signature-discovery';
@@ -38,7 +39,7 @@ export function verifySignature(candidate: SignatureCandidate, keys: readonly Na
   if (!candidate.payload) return failed(sentence(`Signature ${candidate.layerDigest}: ${candidate.problem ?? 'its payload could not be read'}`));
   const payload = candidate.payload;
   const signature = decodeSignature(candidate.signature);
-  if (!signature) return failed(`Signature ${candidate.layerDigest}: its ${'dev.cosignproject.cosign/signature'} annotation is not a base64 signature.`);
+  if (!signature) return failed(`Signature ${candidate.layerDigest}: its ${CosignAnnotation.Signature} annotation is not a base64 signature.`);
 
   // The key the annotations name is tried first; any trusted key that verifies counts.
   const ordered = hinted ? [hinted, ...keys.filter((entry) => entry !== hinted)] : keys;

@@ -39,9 +39,10 @@ describe('parseTrustedKey', () => {
     expect(pkcs1.key.pem).toBe(spkiForm.key.pem);
   });
 
-  it('accepts surrounding whitespace and CRLF line ends', () => {
-    const pem = spki(generateKeyPairSync('ed25519').publicKey).replace(/\n/g, '\r\n');
-    expect(parseTrustedKey(`\n  ${pem}\n\n`).ok).toBe(true);
+  it('accepts surrounding whitespace, CRLF line ends, and a key pasted as one line', () => {
+    const pem = spki(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
+    expect(parseTrustedKey(`\n  ${pem.replace(/\n/g, '\r\n')}\n\n`).ok).toBe(true);
+    expect(parseTrustedKey(pem.replace(/\n/g, ' '))).toMatchObject({ ok: true, key: { pem } });
   });
 
   it('refuses RSA keys under 2048 bits and names the size', () => {

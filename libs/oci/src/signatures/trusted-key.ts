@@ -33,7 +33,7 @@ export const MAX_PUBLIC_KEY_PEM_LENGTH = 16 * 1024;
 export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 8192;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n\t ]*?)-----END \1-----/g;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----([A-Za-z0-9+/=\s]*?)-----END \1-----/g;
 const PUBLIC_KEY_LABELS = new Set(['PUBLIC KEY', 'RSA PUBLIC KEY']);
 
 export function parseTrustedKey(text: unknown): TrustedKeyParseResult {
@@ -65,9 +65,12 @@ export function parseTrustedKey(text: unknown): TrustedKeyParseResult {
   if (!PUBLIC_KEY_LABELS.has(label)) {
     return problem(`is a PEM "${label}" block, not a public key ("-----BEGIN PUBLIC KEY-----").`);
   }
+  // Re-wrapped, so a key whose line breaks were lost on the way (pasted as one line) still reads.
+  const body = block[2].replace(/\s+/g, '');
+  const pem = `-----BEGIN ${label}-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
   let keyObject: KeyObject;
   try {
-    keyObject = createPublicKey({ key: block[0], format: 'pem' });
+    keyObject = createPublicKey({ key: pem, format: 'pem' });
   } catch {
     return problem('is not a readable public key: the PEM block does not decode to a key (was it truncated or edited?).');
   }
