@@ -213,6 +213,20 @@ describe('checkSignatures', () => {
     expect(repository.calls.filter((call) => call.startsWith('manifest ')).length).toBe(DEFAULT_SIGNATURE_LIMITS.maxSignatureManifests);
   });
 
+  it('bounds the signature checks: signatures × keys', async () => {
+    const keys = Array.from({ length: 5 }, (_, i): [string, TestKeyPair] => [`k${i}`, generateTestKeyPair('ecdsa-p256')]);
+    const repository = withTagSignatures(...Array.from({ length: 4 }, () => signed(stranger)), signed(keys[4][1]));
+    const limits = { ...DEFAULT_SIGNATURE_LIMITS, maxVerifications: 20 };
+    const findings = await checkSignatures(repository, subject, policy(false, ...keys), limits);
+    expect(findings.map((finding) => finding.verified)).toEqual([false, false, false, false, false]);
+    expect(findings[4].reason).toContain('was not checked: the limit of signature checks per image was reached');
+    // The hinted key is tried first, so a signature with cosign's Rekor bundle still gets its check.
+    const layer = signed(keys[4][1]);
+    const hinted = withTagSignatures(...Array.from({ length: 4 }, () => signed(stranger)), { ...layer, annotations: rekorBundleAnnotation(layer.payload, layer.signature, keys[4][1].publicKeyPem) });
+    const limited = { ...DEFAULT_SIGNATURE_LIMITS, maxVerifications: 21 };
+    await expect(checkSignatures(hinted, subject, policy(true, ...keys), limited)).resolves.toContainEqual({ key_name: 'k4', verified: true, reason: null });
+  });
+
   it('skips a stored key that no longer parses and says so', async () => {
     const repository = withTagSignatures(signed(ci));
     const stored = { require_signature: true, trusted_keys: [{ name: 'old', public_key: 'garbage' }, { name: 'ci', public_key: ci.publicKeyPem }] };

@@ -69,7 +69,8 @@ export async function checkSignatures(
 
   const { candidates, notes } = await discoverSignatures(reader, subject.digest, limits);
   const target = { digest: subject.digest, repository: subjectRepository(subject) };
-  for (const candidate of candidates) findings.push(verifySignature(candidate, keys, target));
+  const budget = { remaining: limits.maxVerifications };
+  for (const candidate of candidates) findings.push(verifySignature(candidate, keys, target, budget));
   for (const note of notes) findings.push({ key_name: null, verified: false, reason: sentence(capitalize(note.problem)) });
 
   if (policy.require_signature) enforce(findings, keys, subject, target.repository);

@@ -14,6 +14,12 @@ export interface SignatureLimits {
   readonly maxPayloadBytes: number;
   /** Requests in flight at once for manifests and payloads. */
   readonly concurrency: number;
+  /**
+   * Signature-by-key checks per image (signatures × trusted keys, each key tried until one
+   * verifies). Ed25519ph costs ~2 ms in JavaScript, so 32 junk signatures against 20 keys must not
+   * take a worker core for a second.
+   */
+  readonly maxVerifications: number;
 }
 
 export const DEFAULT_SIGNATURE_LIMITS: SignatureLimits = {
@@ -21,6 +27,7 @@ export const DEFAULT_SIGNATURE_LIMITS: SignatureLimits = {
   maxSignatures: 32,
   maxPayloadBytes: 64 * 1024,
   concurrency: 4,
+  maxVerifications: 128,
 };
 
 /** One signature layer found for the digest, with its payload when it could be read. */

@@ -31,7 +31,12 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
  * `target.repository`. `key_name` is the key it verified with, else the trusted key its annotations
  * name (see signer-hints), else null.
  */
-export function verifySignature(candidate: SignatureCandidate, keys: readonly NamedTrustedKey[], target: VerificationTarget): SignatureFinding {
+export function verifySignature(
+  candidate: SignatureCandidate,
+  keys: readonly NamedTrustedKey[],
+  target: VerificationTarget,
+  budget: { remaining: number } = { remaining: Infinity },
+): SignatureFinding {
   const hints = signerHints(candidate.annotations);
   const hinted = keys.find((entry) => hints.keyFingerprints.has(entry.key.fingerprint));
   const failed = (reason: string, key = hinted): SignatureFinding => ({ key_name: key?.name ?? null, verified: false, reason });
@@ -43,7 +48,17 @@ export function verifySignature(candidate: SignatureCandidate, keys: readonly Na
 
   // The key the annotations name is tried first; any trusted key that verifies counts.
   const ordered = hinted ? [hinted, ...keys.filter((entry) => entry !== hinted)] : keys;
-  const signer = ordered.find((entry) => verifiesWith(entry.key, payload, signature));
+  let signer: NamedTrustedKey | undefined;
+  for (const entry of ordered) {
+    if (budget.remaining <= 0) {
+      return failed(`Signature ${candidate.layerDigest} was not checked: the limit of signature checks per image was reached.`, undefined);
+    }
+    budget.remaining--;
+    if (verifiesWith(entry.key, payload, signature)) {
+      signer = entry;
+      break;
+    }
+  }
   if (!signer) {
     if (!hinted) return failed(`Signature ${candidate.layerDigest} is not by a trusted key (tried ${keyList(keys)}).`, undefined);
     const actual = computeDigest(payload);
