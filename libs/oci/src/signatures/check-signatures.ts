@@ -54,7 +54,7 @@ export async function checkSignatures(
   for (const entry of policy.trusted_keys) {
     const parsed = parsedKey(entry.public_key);
     if (parsed.ok) keys.push({ name: entry.name, key: parsed.key });
-    else findings.push({ key_name: null, verified: false, reason: `Trusted key "${entry.name}" cannot be used: it ${parsed.problem}` });
+    else findings.push({ key_name: null, verified: false, reason: `Trusted key ${keyList([entry])} cannot be used: it ${parsed.problem}` });
   }
   if (keys.length === 0) {
     if (policy.require_signature) {
@@ -78,8 +78,8 @@ export async function checkSignatures(
 }
 
 /**
- * Parsed keys by (the hash of) their PEM text: parsing 20 keys (RSA ones above all) costs milliseconds, and every
- * validation of an org's templates uses the same policy.
+ * Parsed keys by (the hash of) their PEM text: parsing 20 keys (RSA ones above all) costs
+ * milliseconds, and every validation of an org's templates uses the same policy.
  */
 const parsedKeys = new LRUCache<string, TrustedKeyParseResult>({ max: 1024 });
 
