@@ -33,6 +33,10 @@ export enum ValidationErrorCode {
   InvalidReference = 'invalid_reference',
   /** The stored token could not be decrypted (raised by the worker, not by the registry client). */
   CredentialsUnreadable = 'credentials_unreadable',
+  /** The org's signature policy requires a signature and none by a trusted key was found. */
+  SignatureMissing = 'signature_missing',
+  /** Signatures by a trusted key exist but none verifies (altered payload, another digest, another repository). */
+  SignatureInvalid = 'signature_invalid',
 }
 
 export interface RegistryErrorOptions {

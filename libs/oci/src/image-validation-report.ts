@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppSpecSchema } from './apps';
+import { SignatureFindingSchema } from './signatures/signature-finding';
 
 /**
  * What validating an image against its registry found: the one definition of the report's
@@ -24,6 +25,9 @@ export const ImageValidationReportSchema = z
     }),
     cuda_version: z.string().nullable().meta({ description: '`CUDA_VERSION` from the image environment, or null.' }),
     apps: z.array(AppSpecSchema),
+    signatures: z.array(SignatureFindingSchema).optional().meta({
+      description: "The resolved digest's signatures checked against the organization's trusted keys (present when its image policy has keys).",
+    }),
   })
   .meta({ description: 'What the registry said about the image at the last successful check.' });
 

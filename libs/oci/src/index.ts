@@ -16,3 +16,4 @@ export type { RegistryCredentials } from './registry-auth';
 export { MediaType } from './media-types';
 export { credentialWarnings, CredentialWarningCode } from './credential-warnings';
 export type { CredentialWarning } from './credential-warnings';
+export * from './signatures';

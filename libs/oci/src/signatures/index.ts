@@ -1,0 +1,10 @@
+export { checkSignatures, SignaturePolicyError } from './check-signatures';
+export type { SignaturePolicy, SignatureSubject } from './check-signatures';
+export { DEFAULT_SIGNATURE_LIMITS } from './signature-discovery';
+export type { SignatureLimits } from './signature-discovery';
+export { SignatureFindingSchema } from './signature-finding';
+export type { SignatureFinding } from './signature-finding';
+export { parseTrustedKey, MAX_PUBLIC_KEY_PEM_LENGTH, MIN_RSA_BITS, MAX_RSA_BITS } from './trusted-key';
+export type { TrustedPublicKey, TrustedKeyKind, TrustedKeyParseResult } from './trusted-key';
+export { canonicalRepository } from './docker-reference';
+export { CosignMediaType, CosignAnnotation, COSIGN_SIGNATURE_TYPE, signatureTag } from './cosign-layout';
