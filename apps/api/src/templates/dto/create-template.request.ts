@@ -1,4 +1,4 @@
-import { DomainError } from '@app/common';
+import { DomainError, shorten } from '@app/common';
 import { ImageReference, InvalidImageReferenceError } from '@app/oci';
 
 /** `CustomTemplateRequest` of the spec, after validation. */
@@ -58,7 +58,7 @@ export function rejectUnknownFields(fields: Record<string, unknown>, writable: R
   for (const key of Object.keys(fields)) {
     if (writable.has(key)) continue;
     if (READ_ONLY_FIELDS.has(key)) throw DomainError.validation(key, 'is read-only and cannot be set');
-    throw DomainError.validation(shorten(key), 'is not a known field');
+    throw DomainError.validation(shorten(key, 64), 'is not a known field');
   }
 }
 
@@ -138,8 +138,4 @@ function requireString(field: string, value: unknown): string {
   if (value === undefined || value === null) throw DomainError.validation(field, 'is required');
   if (typeof value !== 'string') throw DomainError.validation(field, 'must be a string');
   return value;
-}
-
-function shorten(key: string): string {
-  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
 }
