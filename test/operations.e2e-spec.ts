@@ -1,9 +1,9 @@
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { loadTestEnvironment } from './support/environment';
 import { imageReference } from './support/images';
 import { ApiHarness, startApi, TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
 import { allocateRedisDatabase, startSystem, SystemHarness } from './helpers/system-harness';
-import { WorkerHttpServer } from '../apps/worker/src/http/worker-http-server';
 
 /** What operators see: health, metrics, request logs, rate limits and security headers. */
 describe('operations (e2e)', () => {
@@ -20,7 +20,7 @@ describe('operations (e2e)', () => {
       await system.api.http.get('/healthz').expect(200, { status: 'ok' });
       const ready = await system.api.http.get('/readyz').expect(200);
       expect(ready.body).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
-      const worker = `http://127.0.0.1:${system.worker.app.get(WorkerHttpServer).port}`;
+      const worker = (system.worker.app as INestApplication).getHttpServer();
       await request(worker).get('/healthz').expect(200, { status: 'ok' });
       expect((await request(worker).get('/readyz').expect(200)).body.checks).toEqual({ postgres: 'ok', redis: 'ok' });
     });
@@ -39,7 +39,7 @@ describe('operations (e2e)', () => {
       expect(api).toMatch(/^templates_created_total\{process="api"\} [1-9]/m);
       expect(api).toMatch(/^validation_queue_jobs\{state="waiting",process="api"\} \d+/m);
 
-      const worker = (await request(`http://127.0.0.1:${system.worker.app.get(WorkerHttpServer).port}`).get('/metrics').expect(200)).text;
+      const worker = (await request((system.worker.app as INestApplication).getHttpServer()).get('/metrics').expect(200)).text;
       expect(worker).toMatch(/^template_validations_total\{outcome="passed",code="none",process="worker"\} [1-9]/m);
       expect(worker).toMatch(/template_validation_duration_seconds_count\{(process="worker",outcome="passed"|outcome="passed",process="worker")\} [1-9]/);
       expect(worker).toMatch(/^validation_queue_jobs\{state="active",process="worker"\} \d+/m);

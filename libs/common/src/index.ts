@@ -10,6 +10,8 @@ export * from './auth/auth.module';
 export * from './auth/current-caller.decorator';
 export * from './auth/dev-auth-keys';
 export * from './readiness';
+export * from './health/health.controller';
+export * from './health/health.module';
 export * from './error-chain';
 export * from './text';
 export * from './timeout';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
-import { CurrentTemplateSpec, ListQuery, TemplateRepository, TemplateUpdate } from '@app/db';
+import { CurrentTemplateSpec, ListQuery, TemplateReadRepository, TemplateUpdate, TemplateWriteRepository, ValidationOutboxRepository } from '@app/db';
 import { credentialWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
 import { CreateTemplateRequest } from './dto/create-template.request';
@@ -23,7 +23,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class TemplatesService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly templates: TemplateRepository,
+    private readonly reads: TemplateReadRepository,
+    private readonly writes: TemplateWriteRepository,
+    private readonly outbox: ValidationOutboxRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly validationQueue: ValidationQueueProducer,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
@@ -39,7 +41,7 @@ export class TemplatesService {
     const ciphertext = request.credentials
       ? await this.cipher.encrypt(request.credentials.token, { orgId, templateId: id })
       : null;
-    const template = await this.templates.create(
+    const template = await this.writes.create(
       {
         id,
         orgId,
@@ -59,7 +61,7 @@ export class TemplatesService {
   }
 
   async list(orgId: string, query: ListQuery): Promise<TemplateListResponse> {
-    const page = await this.templates.listInOrg(orgId, { ...query, limit: query.limit + 1 });
+    const page = await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 });
     const hasMore = page.length > query.limit;
     const items = hasMore ? page.slice(0, query.limit) : page;
     const last = items[items.length - 1];
@@ -67,7 +69,7 @@ export class TemplatesService {
   }
 
   async get(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const template = UUID.test(templateId) ? await this.templates.findInOrg(orgId, templateId) : null;
+    const template = UUID.test(templateId) ? await this.reads.findInOrg(orgId, templateId) : null;
     if (!template) throw DomainError.notFound();
     return toResponse(template);
   }
@@ -80,7 +82,7 @@ export class TemplatesService {
     if (!UUID.test(templateId)) throw DomainError.notFound();
     // Encrypt outside the row lock; the context binds the token to this template.
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
-    const result = await this.templates.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
+    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
     if (!result) throw DomainError.notFound();
     if (result.revalidate) await this.handOverToWorker(templateId);
     const image = request.image ?? ImageReference.parse(result.template.image);
@@ -93,7 +95,7 @@ export class TemplatesService {
 
   /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */
   async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const result = UUID.test(templateId) ? await this.templates.requestValidation(orgId, templateId) : null;
+    const result = UUID.test(templateId) ? await this.writes.requestValidation(orgId, templateId) : null;
     if (!result) throw DomainError.notFound();
     if (result.queued) await this.handOverToWorker(templateId);
     return toResponse(result.template);
@@ -104,12 +106,12 @@ export class TemplatesService {
    * record of the work, marked so that the worker's next sweep enqueues it without delay.
    */
   private async handOverToWorker(templateId: string): Promise<void> {
-    if (!(await this.validationQueue.enqueue(templateId))) await this.templates.markNotQueued(templateId);
+    if (!(await this.validationQueue.enqueue(templateId))) await this.outbox.markNotQueued(templateId);
   }
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
   async delete(orgId: string, templateId: string): Promise<DeleteTemplateResponse> {
-    const deleted = UUID.test(templateId) && (await this.templates.deleteInOrg(orgId, templateId));
+    const deleted = UUID.test(templateId) && (await this.writes.deleteInOrg(orgId, templateId));
     if (!deleted) throw DomainError.notFound();
     await this.validationQueue.remove(templateId);
     return { message: 'Template deleted' };

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
-import { TemplateForValidation, TemplateRepository, ValidationErrorInfo } from '@app/db';
+import { TemplateForValidation, TemplateValidationRepository, ValidationErrorInfo } from '@app/db';
 import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 
@@ -39,7 +39,7 @@ export type StoredValidationReport = ImageValidationReport & {
 @Injectable()
 export class TemplateValidationService implements OnApplicationShutdown {
   constructor(
-    private readonly templates: TemplateRepository,
+    private readonly templates: TemplateValidationRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly registry: RegistryClient,
     @Inject(LOGGER) private readonly logger: Logger,
