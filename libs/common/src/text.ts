@@ -3,7 +3,7 @@
  * libraries (libs/oci) import it directly as `@app/common/text`, not through the index.
  */
 
-/** `text` cut to at most `maxChars` characters, the last an ellipsis when anything was cut. */
-export function shorten(text: string, maxChars: number): string {
-  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+/** The first `keep` characters of `text`, and an ellipsis when anything was cut. */
+export function shorten(text: string, keep: number): string {
+  return text.length > keep ? `${text.slice(0, keep)}…` : text;
 }

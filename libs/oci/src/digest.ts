@@ -32,7 +32,7 @@ export function verifyDigest(content: Buffer, expected: string, what: string): v
   if (!parsed) {
     throw new RegistryError(
       'unsupported_manifest',
-      `The ${what} is referenced by digest "${shorten(expected, 80)}", which is not a sha256 or sha512 digest.`,
+      `The ${what} is referenced by digest "${shorten(expected, 79)}", which is not a sha256 or sha512 digest.`,
     );
   }
   const actual = computeDigest(content, parsed.algorithm);

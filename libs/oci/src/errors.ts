@@ -74,5 +74,5 @@ export function sanitizeRegistryMessage(text: string, secrets: readonly string[]
     if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
   }
   clean = clean.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]');
-  return shorten(clean, MAX_REGISTRY_MESSAGE_LENGTH);
+  return shorten(clean, MAX_REGISTRY_MESSAGE_LENGTH - 1);
 }

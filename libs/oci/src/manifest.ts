@@ -147,5 +147,5 @@ function malformed(reason: string): RegistryError {
 
 /** A registry-supplied value for a message: printable ASCII, at most 100 characters. */
 function printable(text: string): string {
-  return shorten(text.replace(/[^\x20-\x7e]/g, '?'), 100);
+  return shorten(text.replace(/[^\x20-\x7e]/g, '?'), 99);
 }
