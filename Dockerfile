@@ -5,7 +5,8 @@
 # docker-compose.yml wires them together. Configuration is environment variables only
 # (libs/config/src/app-config.ts); nothing secret is baked into the image.
 
-ARG NODE_IMAGE=node:22-bookworm-slim
+# The one supported Node major, as in package.json engines, CI and the README.
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
 # build: install all dependencies, generate the Prisma client, compile, drop dev dependencies

@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [--only api,validation,growth] [--profile] [--node-flags="…"]`:
  * starts Postgres, Redis and the TLS registries like the tests do (test/support), starts the
  * built API and worker in production mode, runs the workloads, and writes
- * bench/results/<timestamp>-<mode>.json and .md (and latest.md), then prints the table.
+ * bench/results/<timestamp>-<mode>.json and .md (and points latest.md at it), then prints the table.
  * bench/run.sh builds what is stale and calls this. See bench/README.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { describeCode, describeMachine } from './lib/machine';
 import { BenchOptions, FULL, QUICK } from './lib/options';
 import { ProcessLayout } from './lib/processes';
 import { ProductSettings, startApi, startWorker } from './lib/product';
+import { writeLatestPointer } from './lib/latest';
 import { renderMarkdown } from './lib/report';
 import { BenchResults } from './lib/results';
 import { checkTargets, memoryRows } from './lib/targets';
@@ -163,10 +164,9 @@ async function main(): Promise<void> {
     const name = `${stamp}-${options.mode}${selected.size < WORKLOADS.length ? `-${[...selected].join('-')}` : ''}`;
     writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(path.join(resultsDir, `${name}.md`), `${markdown}\n`);
-    // latest.md is the last complete full run (the table to quote); latest-quick.md the last quick one.
-    const latest = selected.size < WORKLOADS.length ? undefined : options.mode === 'full' ? 'latest.md' : 'latest-quick.md';
-    if (latest) writeFileSync(path.join(resultsDir, latest), `${markdown}\n`);
-    process.stdout.write(`\n${markdown}\n\nWritten: bench/results/${name}.json and .md${latest ? ` (and ${latest})` : ''}\n`);
+    // latest.md links to the newest complete full and quick runs (no second copy of a table).
+    writeLatestPointer(resultsDir);
+    process.stdout.write(`\n${markdown}\n\nWritten: bench/results/${name}.json and .md (latest.md points at the newest runs)\n`);
     succeeded = true;
   } finally {
     stopLoadRunner();

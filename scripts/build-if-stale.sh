@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find apps libs prisma package.json tsconfig.json tsconfig.build.json nest-cli.json -newer "$stamp" -type f -not -path '*/generated/*' -not -name '*.spec.ts' 2>/dev/null | head -1)" ]; then
+if [ ! -f "$stamp" ] || [ -n "$(find apps libs prisma package.json tsconfig.json tsconfig.build.json nest-cli.json -newer "$stamp" -type f -not -path '*/generated/*' -not -path '*/testing/*' -not -name '*.spec.ts' 2>/dev/null | head -1)" ]; then
   echo "Building…"
   npm run --silent build >/dev/null
   touch "$stamp"

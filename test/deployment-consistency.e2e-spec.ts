@@ -309,7 +309,14 @@ describe('deployment files are consistent with the code', () => {
   const services = compose.services;
   const dockerfile = parseDockerfile(read('Dockerfile'));
   const finalStage = dockerfile.stages[dockerfile.stages.length - 1];
-  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  const packageJson = JSON.parse(read('package.json')) as {
+    scripts: Record<string, string>;
+    engines: { node: string };
+    devDependencies: Record<string, string>;
+  };
+  const scripts = packageJson.scripts;
+  /** The supported Node major, from package.json engines (`^M.m.p`). */
+  const NODE_MAJOR = Number(/^\^(\d+)\./.exec(packageJson.engines.node)?.[1]);
   const knownNames = new Set([...configNamesFromSource(), ...configNamesAtRuntime()]);
 
   describe('docker-compose.yml', () => {
@@ -437,9 +444,9 @@ describe('deployment files are consistent with the code', () => {
   });
 
   describe('Dockerfile', () => {
-    it('is multi-stage and every stage is Node 22', () => {
+    it(`is multi-stage and every stage is Node ${NODE_MAJOR}`, () => {
       expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
-      for (const stage of dockerfile.stages) expect(stage.from).toMatch(/^node:22([.-]|$)/);
+      for (const stage of dockerfile.stages) expect(stage.from).toMatch(new RegExp(`^node:${NODE_MAJOR}([.-]|$)`));
     });
 
     it('builds with npm ci and npm run build, then drops dev dependencies', () => {
@@ -495,6 +502,19 @@ describe('deployment files are consistent with the code', () => {
         const probe = probedUrl(healthcheck.replace(/\\"/g, '"'), {});
         expect(probe).toMatchObject({ port: DEFAULTS.http.port, path: '/readyz' });
       }
+    });
+  });
+
+  describe('one supported Node major', () => {
+    it('is Node 20: package.json engines (^20.19.0, which Prisma 7 needs) and @types/node', () => {
+      expect(NODE_MAJOR).toBe(20);
+      expect(packageJson.engines.node).toBe('^20.19.0');
+      expect(packageJson.devDependencies['@types/node']).toMatch(new RegExp(`^\\^${NODE_MAJOR}\\.`));
+    });
+
+    it('CI refuses another major (it checks engines) and the README names the same one', () => {
+      expect(read('.ci/run')).toMatch(/engines\.node/);
+      expect(read('README.md')).toContain(`Node.js ${NODE_MAJOR} (${packageJson.engines.node.replace(/^\^/, '>= ')})`);
     });
   });
 

@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { loadTestEnvironment } from './support/environment';
 import { imageReference } from './support/images/image-description';
@@ -5,7 +6,6 @@ import { ApiHarness, startApi } from './support/in-process/api-harness';
 import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
 import { allocateRedisDatabase } from './support/isolated-stores';
 import { startSystem, SystemHarness } from './support/in-process/system-harness';
-import { WorkerHttpServer } from '../apps/worker/src/http/worker-http-server';
 
 /** What operators see: health, metrics, request logs, rate limits and security headers. */
 describe('operations (e2e)', () => {
@@ -22,7 +22,7 @@ describe('operations (e2e)', () => {
       await system.api.http.get('/healthz').expect(200, { status: 'ok' });
       const ready = await system.api.http.get('/readyz').expect(200);
       expect(ready.body).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
-      const worker = `http://127.0.0.1:${system.worker.app.get(WorkerHttpServer).port}`;
+      const worker = (system.worker.app as INestApplication).getHttpServer();
       await request(worker).get('/healthz').expect(200, { status: 'ok' });
       expect((await request(worker).get('/readyz').expect(200)).body.checks).toEqual({ postgres: 'ok', redis: 'ok' });
     });
@@ -41,7 +41,7 @@ describe('operations (e2e)', () => {
       expect(api).toMatch(/^templates_created_total\{process="api"\} [1-9]/m);
       expect(api).toMatch(/^validation_queue_jobs\{state="waiting",process="api"\} \d+/m);
 
-      const worker = (await request(`http://127.0.0.1:${system.worker.app.get(WorkerHttpServer).port}`).get('/metrics').expect(200)).text;
+      const worker = (await request((system.worker.app as INestApplication).getHttpServer()).get('/metrics').expect(200)).text;
       expect(worker).toMatch(/^template_validations_total\{outcome="passed",code="none",process="worker"\} [1-9]/m);
       expect(worker).toMatch(/template_validation_duration_seconds_count\{(process="worker",outcome="passed"|outcome="passed",process="worker")\} [1-9]/);
       expect(worker).toMatch(/^validation_queue_jobs\{state="active",process="worker"\} \d+/m);

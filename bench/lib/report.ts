@@ -1,4 +1,4 @@
-/** The Markdown table of a run (bench/results/<timestamp>.md, latest.md, and the console). */
+/** The Markdown table of a run (bench/results/<timestamp>-<mode>.md, and the console). */
 import type { LoadFigure } from './measure';
 import type { BenchResults } from './results';
 import type { Spread } from './stats';

@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig, ConfigModule } from '@app/config';
-import { ObservabilityModule, ServiceMetrics } from '@app/common';
-import { HealthModule } from './health/health.module';
+import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
+import { DatabaseHealth, DbModule } from '@app/db';
+import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
 import { OpenApiModule } from './openapi/openapi.module';
 import { TemplatesModule } from './templates/templates.module';
 
@@ -11,7 +12,13 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger, metrics: ServiceMetrics): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot('api', config), ObservabilityModule.forRoot(logger, metrics), HealthModule, OpenApiModule, TemplatesModule],
+      imports: [
+        ConfigModule.forRoot('api', config),
+        ObservabilityModule.forRoot(logger, metrics),
+        HealthModule.forRoot({ imports: [DbModule, QueueModule], probes: [DatabaseHealth, RedisHealth], metricsSources: [ValidationQueueProducer] }),
+        OpenApiModule,
+        TemplatesModule,
+      ],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { RegistryTokenCipher } from '@app/crypto';
-import { TemplateRepository } from '@app/db';
+import { TokenRotationRepository } from '@app/db';
 
 export interface RotationReport {
   scanned: number;
@@ -19,7 +19,7 @@ const PAGE = 200;
  * key are left alone, so running it again finishes what an interrupted run started.
  */
 export async function rotateRegistryTokens(
-  templates: TemplateRepository,
+  templates: TokenRotationRepository,
   cipher: RegistryTokenCipher,
   log: (line: string) => void,
 ): Promise<RotationReport> {

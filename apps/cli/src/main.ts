@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@app/config';
 import { RegistryTokenCipher } from '@app/crypto';
-import { migrate, TemplateRepository } from '@app/db';
+import { migrate, TokenRotationRepository } from '@app/db';
 import { issueDevToken } from './dev-token';
 import { KeyRotationModule } from './key-rotation.module';
 import { rotateRegistryTokens } from './key-rotation';
@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfig('rotate-keys');
       const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(config), { logger: ['error'] });
       try {
-        const report = await rotateRegistryTokens(app.get(TemplateRepository), app.get(RegistryTokenCipher), (line) =>
+        const report = await rotateRegistryTokens(app.get(TokenRotationRepository), app.get(RegistryTokenCipher), (line) =>
           process.stdout.write(`${line}\n`),
         );
         process.stdout.write(

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig, ConfigModule } from '@app/config';
-import { ObservabilityModule, ServiceMetrics } from '@app/common';
+import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { CryptoModule } from '@app/crypto';
-import { DbModule } from '@app/db';
-import { QueueModule } from '@app/queue';
-import { WorkerHttpServer } from './http/worker-http-server';
+import { DatabaseHealth, DbModule } from '@app/db';
+import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
 import { RevalidationScheduler } from './revalidation/revalidation-scheduler';
 import { OutboxSweeper } from './sweep/outbox-sweeper';
 import { registryClientProvider } from './validation/registry-client.provider';
@@ -17,8 +16,20 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger, metrics: ServiceMetrics): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot('worker', config), ObservabilityModule.forRoot(logger, metrics), CryptoModule, DbModule, QueueModule],
-      providers: [registryClientProvider, TemplateValidationService, TemplateValidationProcessor, OutboxSweeper, RevalidationScheduler, WorkerHttpServer],
+      imports: [
+        ConfigModule.forRoot('worker', config),
+        ObservabilityModule.forRoot(logger, metrics),
+        CryptoModule,
+        DbModule,
+        QueueModule,
+        // The worker's only HTTP surface, the same endpoints as the API's.
+        HealthModule.forRoot({
+          imports: [DbModule, QueueModule],
+          probes: [DatabaseHealth, RedisHealth],
+          metricsSources: [ValidationQueueProducer],
+        }),
+      ],
+      providers: [registryClientProvider, TemplateValidationService, TemplateValidationProcessor, OutboxSweeper, RevalidationScheduler],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, HTTP_STATUS_BY_CODE } from './domain-error';
+import { someErrorInChain } from './error-chain';
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -58,17 +59,13 @@ const UNAVAILABLE_MESSAGES = [
 const UNAVAILABLE_KINDS = ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist'];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  // Walk the chain: Prisma wraps the driver adapter's error in meta.driverAdapterError, which wraps pg's in cause.
-  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
-    const candidate = current as { code?: unknown; message?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
-    if (typeof candidate.code === 'string' && UNAVAILABLE_SIGNALS.includes(candidate.code)) return true;
-    if (typeof candidate.kind === 'string' && UNAVAILABLE_KINDS.includes(candidate.kind)) return true;
-    if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(candidate.message as string))) {
-      return true;
-    }
-    current = candidate.meta?.driverAdapterError ?? candidate.cause;
-  }
-  return false;
+  return someErrorInChain(
+    error,
+    ({ code, kind, message }) =>
+      (typeof code === 'string' && UNAVAILABLE_SIGNALS.includes(code)) ||
+      (typeof kind === 'string' && UNAVAILABLE_KINDS.includes(kind)) ||
+      (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(message))),
+  );
 }
 
 /** Turns anything thrown while handling a request into the `{code, message}` contract. */

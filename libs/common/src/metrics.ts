@@ -58,6 +58,12 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly rateLimitBypassed = new Counter({
+    name: 'rate_limit_bypassed_total',
+    help: 'Requests let through without a rate limit because Redis could not be reached',
+    registers: [this.registry],
+  });
+
   constructor(processName: string) {
     this.registry.setDefaultLabels({ process: processName });
     collectDefaultMetrics({ register: this.registry });

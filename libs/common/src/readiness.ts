@@ -1,3 +1,5 @@
+import { TimeoutError, withTimeout } from './timeout';
+
 /** Runs dependency checks in parallel, each bounded in time, for /readyz. */
 export interface ReadinessReport {
   status: 'ok' | 'unavailable';
@@ -5,11 +7,11 @@ export interface ReadinessReport {
 }
 
 export async function checkReadiness(
-  checks: Record<string, () => Promise<unknown>>,
+  checks: Record<string, () => PromiseLike<unknown>>,
   timeoutMs: number,
 ): Promise<ReadinessReport> {
   const names = Object.keys(checks);
-  const results = await Promise.all(names.map((name) => withTimeout(checks[name](), timeoutMs)));
+  const results = await Promise.all(names.map((name) => outcome(checks[name], timeoutMs)));
   const report: ReadinessReport = { status: 'ok', checks: {} };
   names.forEach((name, index) => {
     report.checks[name] = results[index];
@@ -18,16 +20,12 @@ export async function checkReadiness(
   return report;
 }
 
-async function withTimeout(check: Promise<unknown>, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`unreachable (no answer within ${timeoutMs} ms)`), timeoutMs);
-  });
+async function outcome(check: () => PromiseLike<unknown>, timeoutMs: number): Promise<string> {
   try {
-    return await Promise.race([check.then(() => 'ok'), timeout]);
+    await withTimeout(check(), timeoutMs);
+    return 'ok';
   } catch (error) {
+    if (error instanceof TimeoutError) return `unreachable (no answer within ${timeoutMs} ms)`;
     return `unreachable (${String((error as Error)?.message ?? error).slice(0, 120)})`;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,10 +1,25 @@
 import { Module } from '@nestjs/common';
+import { DatabaseHealth } from './database-health';
 import { IdempotencyRepository } from './idempotency.repository';
 import { PrismaService } from './prisma.service';
-import { TemplateRepository } from './template.repository';
+import { TemplateReadRepository } from './template-read.repository';
+import { TemplateValidationRepository } from './template-validation.repository';
+import { TemplateWriteRepository } from './template-write.repository';
+import { TokenRotationRepository } from './token-rotation.repository';
+import { ValidationOutboxRepository } from './validation-outbox.repository';
 
+const REPOSITORIES = [
+  TemplateReadRepository,
+  TemplateWriteRepository,
+  TemplateValidationRepository,
+  ValidationOutboxRepository,
+  TokenRotationRepository,
+  IdempotencyRepository,
+];
+
+/** The database: PrismaService stays inside (not exported); apps inject the repositories. */
 @Module({
-  providers: [PrismaService, TemplateRepository, IdempotencyRepository],
-  exports: [PrismaService, TemplateRepository, IdempotencyRepository],
+  providers: [PrismaService, DatabaseHealth, ...REPOSITORIES],
+  exports: [DatabaseHealth, ...REPOSITORIES],
 })
 export class DbModule {}

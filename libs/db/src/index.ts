@@ -1,6 +1,11 @@
+// PrismaService is deliberately not exported: apps use the repositories and DatabaseHealth.
 export * from './template.types';
-export * from './prisma.service';
-export * from './template.repository';
+export * from './template-read.repository';
+export * from './template-write.repository';
+export * from './template-validation.repository';
+export * from './validation-outbox.repository';
+export * from './token-rotation.repository';
+export * from './idempotency.repository';
+export * from './database-health';
 export * from './db.module';
 export * from './migrations/migrator';
-export * from './idempotency.repository';

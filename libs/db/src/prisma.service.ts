@@ -2,7 +2,9 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { LOGGER } from '@app/common';
 import { PrismaClient } from './generated/prisma/client';
 
 /**
@@ -10,16 +12,15 @@ import { PrismaClient } from './generated/prisma/client';
  * statements are bounded (statement_timeout), so a sick database turns into 503s rather
  * than hanging requests.
  *
- * The same pg pool is exposed as `pool` for the two hottest reads (get one, list a page):
- * measured with `npm run bench`, Prisma's query compiler was the largest cost of a GET and
- * kept the API far below a bare Fastify + pg server; plain parameterized SQL on the shared
- * pool is what closes that gap. Everything else goes through Prisma.
+ * The same pg pool is exposed as `pool` for the API's hot reads (TemplateReadRepository).
+ * Internal to libs/db: apps reach the database only through the repositories and
+ * DatabaseHealth, never through this class.
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: Pool;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(LOGGER) logger: Logger) {
     const { url, poolSize, connectTimeoutMs, statementTimeoutMs } = config.database;
     const pool = new Pool({
       connectionString: url,
@@ -28,8 +29,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       statement_timeout: statementTimeoutMs,
       idleTimeoutMillis: 30_000,
     });
-    // Idle-client errors (the server went away) surface on the next query instead.
-    pool.on('error', () => undefined);
+    // An idle client lost its connection (the server went away): the pool drops it, and the
+    // next query reconnects or fails on its own. Logged without the connection string.
+    pool.on('error', (error: Error & { code?: string }) =>
+      logger.warn({ err: { message: error.message, code: error.code } }, 'idle database connection failed'),
+    );
     super({
       adapter: new PrismaPg(
         pool,

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RegistryError, ValidationErrorCode } from './errors';
+// The leaf module, not @app/common's index: libs/oci stays free of Nest.
+import { shorten } from '@app/common/text';
 
 /** Digest algorithms we accept and verify, with the length of their (lowercase) hex encoding. */
 export const SUPPORTED_DIGEST_ALGORITHMS = { sha256: 64, sha512: 128 } as const;
@@ -30,7 +32,7 @@ export function verifyDigest(content: Buffer, expected: string, what: string): v
   if (!parsed) {
     throw new RegistryError(
       ValidationErrorCode.UnsupportedManifest,
-      `The ${what} is referenced by digest "${truncate(expected)}", which is not a sha256 or sha512 digest.`,
+      `The ${what} is referenced by digest "${shorten(expected, 79)}", which is not a sha256 or sha512 digest.`,
     );
   }
   const actual = computeDigest(content, parsed.algorithm);
@@ -40,8 +42,4 @@ export function verifyDigest(content: Buffer, expected: string, what: string): v
       `The registry returned a ${what} whose content does not match digest ${expected} (got ${actual}).`,
     );
   }
-}
-
-function truncate(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }

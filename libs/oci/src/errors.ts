@@ -1,3 +1,6 @@
+// The leaf module, not @app/common's index: libs/oci stays free of Nest.
+import { shorten } from '@app/common/text';
+
 /**
  * Thrown by `ImageReference.parse` when the user-supplied image reference is
  * not acceptable. The message is user-facing: it says what is wrong and, where
@@ -82,8 +85,5 @@ export function sanitizeRegistryMessage(text: string, secrets: readonly string[]
     if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
   }
   clean = clean.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]');
-  if (clean.length > MAX_REGISTRY_MESSAGE_LENGTH) {
-    clean = clean.slice(0, MAX_REGISTRY_MESSAGE_LENGTH - 1) + '…';
-  }
-  return clean;
+  return shorten(clean, MAX_REGISTRY_MESSAGE_LENGTH - 1);
 }

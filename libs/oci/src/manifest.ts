@@ -1,3 +1,5 @@
+// The leaf module, not @app/common's index: libs/oci stays free of Nest.
+import { shorten } from '@app/common/text';
 import { RegistryError, ValidationErrorCode } from './errors';
 import {
   essenceOf,
@@ -59,7 +61,7 @@ export function parseManifest(body: Buffer, contentType: string | undefined): Ma
     if (!IMAGE_CONFIG_MEDIA_TYPES.has(config.mediaType)) {
       throw new RegistryError(
         ValidationErrorCode.UnsupportedManifest,
-        `The reference points at an OCI artifact (config media type "${truncate(config.mediaType)}"), not a container image.`,
+        `The reference points at an OCI artifact (config media type "${printable(config.mediaType)}"), not a container image.`,
       );
     }
     const layers = requireArray(document.layers ?? [], 'layers').map((entry, i) => parseDescriptor(entry, `layers[${i}]`));
@@ -67,7 +69,7 @@ export function parseManifest(body: Buffer, contentType: string | undefined): Ma
   }
   throw new RegistryError(
     ValidationErrorCode.UnsupportedManifest,
-    `The manifest media type "${truncate(mediaType)}" is not a container image format this service supports (OCI image or Docker schema 2).`,
+    `The manifest media type "${printable(mediaType)}" is not a container image format this service supports (OCI image or Docker schema 2).`,
   );
 }
 
@@ -143,7 +145,7 @@ function malformed(reason: string): RegistryError {
   return new RegistryError(ValidationErrorCode.UnsupportedManifest, `The image manifest is malformed: ${reason}.`);
 }
 
-function truncate(text: string): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 100 ? `${clean.slice(0, 99)}…` : clean;
+/** A registry-supplied value for a message: printable ASCII, at most 100 characters. */
+function printable(text: string): string {
+  return shorten(text.replace(/[^\x20-\x7e]/g, '?'), 99);
 }

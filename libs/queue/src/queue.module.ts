@@ -2,8 +2,14 @@ import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { createFailFastRedis } from './redis-connection';
+import { RedisHealth } from './redis-health';
+import { ValidationQueueConsumer } from './validation-queue.consumer';
 import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.producer';
 
+/**
+ * Redis and BullMQ: every connection and queue object is created here. The consumer opens
+ * its own (blocking) connection only when a worker starts it.
+ */
 @Module({
   providers: [
     {
@@ -12,8 +18,10 @@ import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.prod
       useFactory: (config: AppConfig) => createFailFastRedis(config.redis.url, config.redis.commandTimeoutMs),
     },
     ValidationQueueProducer,
+    ValidationQueueConsumer,
+    RedisHealth,
   ],
-  exports: [ValidationQueueProducer, PRODUCER_REDIS],
+  exports: [ValidationQueueProducer, ValidationQueueConsumer, RedisHealth, PRODUCER_REDIS],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(PRODUCER_REDIS) private readonly redis: IORedis) {}

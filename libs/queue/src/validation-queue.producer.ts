@@ -1,12 +1,21 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { JobsOptions, Queue } from 'bullmq';
+import { JobsOptions, JobState, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { LOGGER, ServiceMetrics } from '@app/common';
+import { LOGGER, MetricsSource, ServiceMetrics, withTimeout } from '@app/common';
 import { ValidationJobData, ValidationJobName, VALIDATION_QUEUE } from './validation-queue';
 
 export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
+
+/** The name the consumer's backoff strategy answers to (see ValidationQueueConsumer). */
+const VALIDATION_BACKOFF_TYPE = 'registry-aware';
+
+/** What BullMQ knows of a template's job; `unknown` when there is none. */
+export type ValidationJobState = JobState | 'unknown';
+
+const SWEEP_LOCK_KEY = 'airuntime-templates:sweep-lock';
 
 /**
  * The one place validation jobs are added. Job options (de-duplication by template id,
@@ -16,23 +25,23 @@ export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
  * the worker's outbox sweep re-enqueues anything whose job was never added or was lost.
  */
 @Injectable()
-export class ValidationQueueProducer implements OnApplicationShutdown {
+export class ValidationQueueProducer implements MetricsSource, OnApplicationShutdown {
   private readonly queue: Queue<ValidationJobData, unknown, ValidationJobName>;
   private readonly jobOptions: JobsOptions;
   private readonly timeoutMs: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(PRODUCER_REDIS) connection: IORedis,
+    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.queue = new Queue(VALIDATION_QUEUE, { connection });
+    this.queue = new Queue(VALIDATION_QUEUE, { connection: redis });
     this.queue.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'validation queue error'));
     this.timeoutMs = config.redis.commandTimeoutMs;
     this.jobOptions = {
       attempts: config.validation.attempts,
-      // Exponential, computed by the worker's backoffStrategy so that Retry-After is honoured.
-      backoff: { type: 'registry-aware', delay: config.validation.backoffMs },
+      // Exponential, computed by the consumer's backoff strategy so that Retry-After is honoured.
+      backoff: { type: VALIDATION_BACKOFF_TYPE, delay: config.validation.backoffMs },
       removeOnComplete: true,
       // Outcomes are recorded on the template row; a kept failed job would block re-validation
       // with the same job id.
@@ -54,7 +63,7 @@ export class ValidationQueueProducer implements OnApplicationShutdown {
       opts: { ...this.jobOptions, jobId: templateId },
     }));
     try {
-      await this.withTimeout(this.queue.addBulk(jobs));
+      await this.redisCall(this.queue.addBulk(jobs));
       return templateIds.length;
     } catch (error) {
       this.logger.warn(
@@ -68,35 +77,53 @@ export class ValidationQueueProducer implements OnApplicationShutdown {
   /** Removes a waiting or delayed job (an active one finishes and finds the row gone). */
   async remove(templateId: string): Promise<void> {
     try {
-      await this.withTimeout(this.queue.remove(templateId));
+      await this.redisCall(this.queue.remove(templateId));
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message }, templateId }, 'could not remove validation job');
     }
   }
 
+  /**
+   * The state of each template's job, in order. Throws when Redis cannot be asked (each
+   * command is bounded by the connection's command timeout; a batch has no overall limit).
+   */
+  async jobStates(templateIds: readonly string[]): Promise<ValidationJobState[]> {
+    return Promise.all(templateIds.map((id) => this.queue.getJobState(id)));
+  }
+
+  /**
+   * Enqueues again templates whose job is gone or finished: a finished job's record is
+   * removed first, because it would block the job id. Returns how many were handed to Redis;
+   * throws when a record could not be removed.
+   */
+  async requeue(templateIds: readonly string[]): Promise<number> {
+    for (const id of templateIds) await this.queue.remove(id);
+    return this.enqueueMany(templateIds);
+  }
+
+  /**
+   * True for one caller per `ttlMs` among all workers (a short Redis lock, left to expire),
+   * so several workers do not sweep at the same moment. Throws when Redis cannot be asked.
+   */
+  async claimSweepTurn(ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(SWEEP_LOCK_KEY, randomUUID(), 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
   /** Sets the queue-depth gauge from Redis (at scrape time); leaves it untouched if Redis is away. */
-  async recordQueueDepth(metrics: ServiceMetrics): Promise<void> {
+  async refreshMetrics(metrics: ServiceMetrics): Promise<void> {
     try {
-      const counts = await this.withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
+      const counts = await this.redisCall(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     } catch (error) {
       this.logger.debug({ err: { message: (error as Error).message } }, 'queue depth unavailable');
     }
   }
 
-  get bullQueue(): Queue<ValidationJobData, unknown, ValidationJobName> {
-    return this.queue;
-  }
-
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  private redisCall<T>(work: Promise<T>): Promise<T> {
+    return withTimeout(work, this.timeoutMs, 'Redis');
   }
 }

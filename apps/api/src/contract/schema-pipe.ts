@@ -1,7 +1,9 @@
 import { createParamDecorator, ExecutionContext, PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { DomainError } from '@app/common';
-import { shorten } from './text';
+import { DomainError, shorten } from '@app/common';
+
+/** Caller-supplied keys quoted in a message are cut to this many characters. */
+const MAX_QUOTED_KEY = 64;
 
 /** Where a value comes from: decides how an unknown key and a wrong top-level type are named. */
 export type InputLocation = 'body' | 'query' | 'header';
@@ -43,7 +45,7 @@ export class SchemaPipe<S extends z.ZodType> implements PipeTransform<unknown, z
     if (unknown && unknown.code === 'unrecognized_keys') {
       const key = unknown.keys[0];
       if (this.options.readOnlyKeys?.has(key)) return DomainError.validation(key, 'is read-only and cannot be set');
-      return DomainError.validation(shorten(key), UNKNOWN_KEY[this.location]);
+      return DomainError.validation(shorten(key, MAX_QUOTED_KEY), UNKNOWN_KEY[this.location]);
     }
     const issue = issues[0];
     if (issue.path.length === 0) {
@@ -58,7 +60,7 @@ export class SchemaPipe<S extends z.ZodType> implements PipeTransform<unknown, z
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, key) => {
     if (typeof key === 'number') return `${text}[${key}]`;
-    const name = shorten(String(key));
+    const name = shorten(String(key), MAX_QUOTED_KEY);
     return text ? `${text}.${name}` : name;
   }, '');
 }

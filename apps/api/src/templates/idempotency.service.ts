@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Caller, DomainError, ErrorCode } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
-import { IdempotencyRepository, IdempotencyScope, TemplateRepository } from '@app/db';
+import { IdempotencyRepository, IdempotencyScope, TemplateWriteRepository } from '@app/db';
 import { TemplateCreateRequest, TemplateResponse } from './template.schemas';
 
 export interface IdempotentResult {
@@ -23,7 +23,7 @@ export interface IdempotentResult {
 export class IdempotencyService {
   constructor(
     private readonly keys: IdempotencyRepository,
-    private readonly templates: TemplateRepository,
+    private readonly templates: TemplateWriteRepository,
     private readonly cipher: RegistryTokenCipher,
   ) {}
 

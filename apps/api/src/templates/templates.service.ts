@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
-import { CurrentTemplateSpec, TemplateRepository, TemplateUpdate } from '@app/db';
+import { CurrentTemplateSpec, TemplateReadRepository, TemplateUpdate, TemplateWriteRepository, ValidationOutboxRepository } from '@app/db';
 import { credentialWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
 import { encodeCursor } from '../contract/pagination';
@@ -21,7 +21,9 @@ import {
 export class TemplatesService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly templates: TemplateRepository,
+    private readonly reads: TemplateReadRepository,
+    private readonly writes: TemplateWriteRepository,
+    private readonly outbox: ValidationOutboxRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly validationQueue: ValidationQueueProducer,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
@@ -37,7 +39,7 @@ export class TemplatesService {
     const ciphertext = request.credentials
       ? await this.cipher.encrypt(request.credentials.token, { orgId, templateId: id })
       : null;
-    const template = await this.templates.create(
+    const template = await this.writes.create(
       {
         id,
         orgId,
@@ -57,7 +59,7 @@ export class TemplatesService {
   }
 
   async list(orgId: string, query: ListTemplatesQuery): Promise<TemplateListResponse> {
-    const page = await this.templates.listInOrg(orgId, { ...query, limit: query.limit + 1 });
+    const page = await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 });
     const hasMore = page.length > query.limit;
     const items = hasMore ? page.slice(0, query.limit) : page;
     const last = items[items.length - 1];
@@ -65,7 +67,7 @@ export class TemplatesService {
   }
 
   async get(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const template = await this.templates.findInOrg(orgId, templateId);
+    const template = await this.reads.findInOrg(orgId, templateId);
     if (!template) throw DomainError.notFound();
     return toResponse(template);
   }
@@ -77,7 +79,7 @@ export class TemplatesService {
   async update(orgId: string, templateId: string, request: TemplateUpdateRequest): Promise<TemplateResponse> {
     // Encrypt outside the row lock; the context binds the token to this template.
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
-    const result = await this.templates.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
+    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
     if (!result) throw DomainError.notFound();
     if (result.revalidate) await this.handOverToWorker(templateId);
     const image = request.image ?? ImageReference.parse(result.template.image);
@@ -90,7 +92,7 @@ export class TemplatesService {
 
   /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */
   async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const result = await this.templates.requestValidation(orgId, templateId);
+    const result = await this.writes.requestValidation(orgId, templateId);
     if (!result) throw DomainError.notFound();
     if (result.queued) await this.handOverToWorker(templateId);
     return toResponse(result.template);
@@ -101,12 +103,12 @@ export class TemplatesService {
    * record of the work, marked so that the worker's next sweep enqueues it without delay.
    */
   private async handOverToWorker(templateId: string): Promise<void> {
-    if (!(await this.validationQueue.enqueue(templateId))) await this.templates.markNotQueued(templateId);
+    if (!(await this.validationQueue.enqueue(templateId))) await this.outbox.markNotQueued(templateId);
   }
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
   async delete(orgId: string, templateId: string): Promise<DeleteTemplateResponse> {
-    const deleted = await this.templates.deleteInOrg(orgId, templateId);
+    const deleted = await this.writes.deleteInOrg(orgId, templateId);
     if (!deleted) throw DomainError.notFound();
     await this.validationQueue.remove(templateId);
     return { message: 'Template deleted' };

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
-import { IdempotencyRepository, TemplateRepository } from '@app/db';
+import { IdempotencyRepository, ValidationOutboxRepository } from '@app/db';
 import { ValidationQueueProducer } from '@app/queue';
 import { PeriodicTask } from '../periodic-task';
 
@@ -23,7 +23,7 @@ export class RevalidationScheduler implements OnApplicationBootstrap, OnModuleDe
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
-    private readonly templates: TemplateRepository,
+    private readonly outbox: ValidationOutboxRepository,
     private readonly idempotencyKeys: IdempotencyRepository,
     private readonly producer: ValidationQueueProducer,
   ) {
@@ -42,7 +42,7 @@ export class RevalidationScheduler implements OnApplicationBootstrap, OnModuleDe
 
   /** One tick; returns how many templates were queued for re-validation. */
   async runOnce(): Promise<number> {
-    const ids = await this.templates.claimDueRevalidations(this.config.validation.revalidateIntervalMs, BATCH);
+    const ids = await this.outbox.claimDueRevalidations(this.config.validation.revalidateIntervalMs, BATCH);
     if (ids.length) {
       await this.producer.enqueueMany(ids);
       this.metrics.revalidationsScheduled.inc(ids.length);

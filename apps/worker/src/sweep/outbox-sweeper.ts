@@ -1,14 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
-import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
-import { TemplateRepository } from '@app/db';
-import { PRODUCER_REDIS, ValidationQueueProducer } from '@app/queue';
+import { ValidationOutboxRepository } from '@app/db';
+import { ValidationQueueProducer } from '@app/queue';
 import { PeriodicTask } from '../periodic-task';
 
-const SWEEP_LOCK_KEY = 'airuntime-templates:sweep-lock';
 const BATCH = 500;
 
 /**
@@ -26,8 +23,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
-    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
-    private readonly templates: TemplateRepository,
+    private readonly outbox: ValidationOutboxRepository,
     private readonly producer: ValidationQueueProducer,
   ) {
     // Postgres or Redis away: a failed sweep is logged and the next tick tries again.
@@ -42,22 +38,19 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass; returns how many templates were enqueued again. */
   async sweepOnce(): Promise<number> {
     const { sweepIntervalMs, sweepMinAgeMs } = this.config.validation;
-    const lock = await this.redis.set(SWEEP_LOCK_KEY, randomUUID(), 'PX', Math.max(500, sweepIntervalMs - 100), 'NX');
-    if (lock !== 'OK') return 0;
-    const queue = this.producer.bullQueue;
+    if (!(await this.producer.claimSweepTurn(Math.max(500, sweepIntervalMs - 100)))) return 0;
     let enqueued = 0;
     const queuedBefore = new Date(Date.now() - sweepMinAgeMs);
     for (;;) {
-      const ids = await this.templates.findUnfinishedValidations(queuedBefore, BATCH);
+      const ids = await this.outbox.findUnfinishedValidations(queuedBefore, BATCH);
       if (ids.length === 0) break;
-      const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+      const states = await this.producer.jobStates(ids);
       const orphans = ids.filter((_, index) => states[index] === 'unknown' || states[index] === 'completed' || states[index] === 'failed');
       if (orphans.length) {
-        for (const id of orphans) await queue.remove(id); // a finished job record would block the job id
-        if ((await this.producer.enqueueMany(orphans)) === 0) throw new Error('Redis refused the re-enqueue');
+        if ((await this.producer.requeue(orphans)) === 0) throw new Error('Redis refused the re-enqueue');
         enqueued += orphans.length;
       }
-      await this.templates.markQueued(ids);
+      await this.outbox.markQueued(ids);
       if (ids.length < BATCH) break;
     }
     if (enqueued > 0) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
-import { StoredValidationReport, TemplateForValidation, TemplateRepository, ValidationErrorInfo } from '@app/db';
+import { StoredValidationReport, TemplateForValidation, TemplateValidationRepository, ValidationErrorInfo } from '@app/db';
 import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError, ValidationErrorCode } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 
@@ -33,7 +33,7 @@ export class RetryableValidationError extends Error {
 @Injectable()
 export class TemplateValidationService implements OnApplicationShutdown {
   constructor(
-    private readonly templates: TemplateRepository,
+    private readonly templates: TemplateValidationRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly registry: RegistryClient,
     @Inject(LOGGER) private readonly logger: Logger,

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../domain-error';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { RequestWithCaller } from './caller';
+import { shorten } from '../text';
 
 /**
  * Authenticates every request and, on routes with an `org_id` parameter, requires the
@@ -17,13 +18,9 @@ export class AuthGuard implements CanActivate {
     const caller = await this.verifier.verify(request.headers.authorization);
     const orgId = (request.params as Record<string, string> | undefined)?.org_id;
     if (orgId !== undefined && !caller.orgs.has(orgId)) {
-      throw new DomainError(ErrorCode.Forbidden, `You are not a member of organization "${truncate(orgId)}"`);
+      throw new DomainError(ErrorCode.Forbidden, `You are not a member of organization "${shorten(orgId, 64)}"`);
     }
     request.caller = caller;
     return true;
   }
-}
-
-function truncate(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DomainError, ErrorCode } from '../domain-error';
 import { LOGGER } from '../logging';
+import { METRICS, ServiceMetrics } from '../metrics';
 import { RequestWithCaller } from './caller';
 
 /** Injection token for the Redis connection the limiter counts in (shared by all API replicas). */
@@ -16,18 +17,26 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
 
+/** While Redis is away, one warning per this long, with how many requests went unlimited. */
+export const RATE_LIMIT_BYPASS_WARNING_INTERVAL_MS = 60_000;
+
 /**
  * Per-caller fixed-window rate limit (RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW), counted in
  * Redis so every API replica shares it. Runs after AuthGuard, so the caller is the token's
  * subject. If Redis cannot be reached the request is let through: the limiter protects the
- * service from abuse and must not become the reason it is down.
+ * service from abuse and must not become the reason it is down. Each such request is counted
+ * (`rate_limit_bypassed_total`) and a warning is logged at most once a minute.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private bypassedSinceWarning = 0;
+  private lastWarningAt = Number.NEGATIVE_INFINITY;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RATE_LIMIT_REDIS) private readonly redis: IORedis,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: ServiceMetrics,
   ) {
     // Registered once and called by EVALSHA: EVAL would send the script with every request.
     redis.defineCommand('countRateLimitWindow', { numberOfKeys: 1, lua: COUNT_SCRIPT });
@@ -46,7 +55,7 @@ export class RateLimitGuard implements CanActivate {
       const counter = this.redis as IORedis & { countRateLimitWindow(key: string, windowMs: string): Promise<[number, number]> };
       [count, ttlMs] = await counter.countRateLimitWindow(`ratelimit:${window}:${subject}`, String(windowMs));
     } catch (error) {
-      this.logger.debug({ err: { message: (error as Error).message } }, 'rate limiter unavailable; request allowed');
+      this.letThroughUnlimited(error as Error);
       return true;
     }
     const reply = http.getResponse<FastifyReply>();
@@ -59,5 +68,18 @@ export class RateLimitGuard implements CanActivate {
       });
     }
     return true;
+  }
+
+  private letThroughUnlimited(error: Error): void {
+    this.metrics.rateLimitBypassed.inc();
+    this.bypassedSinceWarning++;
+    const now = Date.now();
+    if (now - this.lastWarningAt < RATE_LIMIT_BYPASS_WARNING_INTERVAL_MS) return;
+    this.logger.warn(
+      { err: { message: error.message }, letThrough: this.bypassedSinceWarning },
+      'rate limiter cannot reach Redis; requests are let through without a limit',
+    );
+    this.lastWarningAt = now;
+    this.bypassedSinceWarning = 0;
   }
 }

@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, someErrorInChain } from '@app/common';
+import { Prisma } from './generated/prisma/client';
+import { PrismaService } from './prisma.service';
+import { TemplateReadRepository } from './template-read.repository';
+import { CurrentTemplateSpec, NewTemplate, TemplateRecord, TemplateUpdate } from './template.types';
+import { PUBLIC_COLUMNS, TemplateRow, toRecord } from './template-row';
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The API's writes: create, update, delete, ask for a validation. Prisma's tagged SQL
+ * throughout: writes that must be atomic under concurrency are single statements (CTEs,
+ * row locks) that the query builder cannot express, so the database decides races.
+ */
+@Injectable()
+export class TemplateWriteRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly reads: TemplateReadRepository,
+  ) {}
+
+  /**
+   * Inserts the template and takes one unit of the org's quota in one statement: the counter
+   * row's lock serializes racing creates, the unique index decides racing names, and a failure
+   * of either undoes both.
+   */
+  async create(template: NewTemplate, quota: number): Promise<TemplateRecord> {
+    let rows: TemplateRow[];
+    try {
+      rows = await this.prisma.$queryRaw<TemplateRow[]>`
+        WITH quota AS (
+          INSERT INTO org_template_counts AS c (org_id, count) VALUES (${template.orgId}, 1)
+          ON CONFLICT (org_id) DO UPDATE SET count = c.count + 1 WHERE c.count < ${quota}
+          RETURNING count
+        )
+        INSERT INTO templates (id, org_id, name, name_key, description, category, image,
+                               oci_registry_username, oci_registry_token_ciphertext, created_by)
+        SELECT ${template.id}::uuid, ${template.orgId}, ${template.name}, ${template.name.toLowerCase()},
+               ${template.description}, ${template.category}, ${template.image},
+               ${template.ociRegistryUsername}, ${template.ociRegistryTokenCiphertext}, ${template.createdBy}::uuid
+        FROM quota
+        RETURNING ${PUBLIC_COLUMNS}`;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError(ErrorCode.Conflict, `A template named "${template.name}" already exists in this organization`);
+      }
+      throw error;
+    }
+    if (rows.length === 0) {
+      throw new DomainError(
+        ErrorCode.QuotaExceeded,
+        `This organization has reached its limit of ${quota} templates; delete one to create another`,
+      );
+    }
+    return toRecord(rows[0]);
+  }
+
+  /** Deletes the row (and with it the encrypted token) and gives back its quota unit. */
+  async deleteInOrg(orgId: string, id: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ deleted: number }[]>`
+      WITH deleted AS (
+        DELETE FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id
+      ), released AS (
+        UPDATE org_template_counts c SET count = c.count - 1 FROM deleted d WHERE c.org_id = d.org_id RETURNING 1
+      )
+      SELECT count(*)::int AS deleted FROM deleted`;
+    return rows[0].deleted > 0;
+  }
+
+  /**
+   * Applies an update planned from the locked current row. When the image or the credentials
+   * change, the spec version is bumped and validation starts over (Inactive, pending), so a
+   * validation of the old values can never flip the new ones. Returns null when not found and
+   * whether a new validation is needed.
+   */
+  async update(
+    orgId: string,
+    id: string,
+    plan: (current: CurrentTemplateSpec) => TemplateUpdate,
+  ): Promise<{ template: TemplateRecord; revalidate: boolean } | null> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const current = await tx.$queryRaw<{ image: string; oci_registry_username: string | null; has_token: boolean }[]>`
+          SELECT image, oci_registry_username, (oci_registry_token_ciphertext IS NOT NULL) AS has_token
+          FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} FOR UPDATE`;
+        if (current.length === 0) return null;
+        const change = plan({
+          image: current[0].image,
+          ociRegistryUsername: current[0].oci_registry_username,
+          hasRegistryToken: current[0].has_token,
+        });
+        const imageChanged = change.image !== undefined && change.image !== current[0].image;
+        const revalidate = imageChanged || change.credentials !== undefined;
+        const rows = await tx.$queryRaw<TemplateRow[]>`
+          UPDATE templates SET ${Prisma.join(updateSets(change, imageChanged, revalidate), ', ')}
+          WHERE id = ${id}::uuid RETURNING ${PUBLIC_COLUMNS}`;
+        return { template: toRecord(rows[0]), revalidate };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError(ErrorCode.Conflict, 'A template with that name already exists in this organization');
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Asks for a fresh validation of the same spec. A template whose validation is already
+   * pending or running is left as it is (no second job). The status does not change until
+   * the validation ends. Returns null when not found.
+   */
+  async requestValidation(orgId: string, id: string): Promise<{ template: TemplateRecord; queued: boolean } | null> {
+    const updated = await this.prisma.$queryRaw<TemplateRow[]>`
+      UPDATE templates SET validation_state = 'pending', validation_attempts = 0, validation_queued_at = now()
+      WHERE id = ${id}::uuid AND org_id = ${orgId} AND validation_state IN ('passed', 'failed')
+      RETURNING ${PUBLIC_COLUMNS}`;
+    if (updated.length) return { template: toRecord(updated[0]), queued: true };
+    const template = await this.reads.findInOrg(orgId, id);
+    return template ? { template, queued: false } : null;
+  }
+
+  /** The encrypted token of a template (for comparing an idempotent retry's token), or null. */
+  async findTokenCiphertext(orgId: string, id: string): Promise<Uint8Array | null> {
+    const rows = await this.prisma.$queryRaw<{ ciphertext: Uint8Array | null }[]>`
+      SELECT oci_registry_token_ciphertext AS ciphertext FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId}`;
+    return rows[0]?.ciphertext ?? null;
+  }
+}
+
+/** The SET list of an update: the changed columns, and a fresh validation when the spec changed. */
+function updateSets(change: TemplateUpdate, imageChanged: boolean, revalidate: boolean): Prisma.Sql[] {
+  const sets: Prisma.Sql[] = [Prisma.sql`updated_at = now()`];
+  if (change.name !== undefined) sets.push(Prisma.sql`name = ${change.name}, name_key = ${change.name.toLowerCase()}`);
+  if (change.description !== undefined) sets.push(Prisma.sql`description = ${change.description}`);
+  if (change.category !== undefined) sets.push(Prisma.sql`category = ${change.category}`);
+  if (imageChanged) sets.push(Prisma.sql`image = ${change.image}`);
+  if (change.credentials === null) {
+    sets.push(Prisma.sql`oci_registry_username = NULL, oci_registry_token_ciphertext = NULL`);
+  } else if (change.credentials) {
+    sets.push(Prisma.sql`oci_registry_username = ${change.credentials.username}`);
+    if (change.credentials.ciphertext) sets.push(Prisma.sql`oci_registry_token_ciphertext = ${change.credentials.ciphertext}`);
+  }
+  if (revalidate) {
+    sets.push(Prisma.sql`
+      spec_version = spec_version + 1, status = 'Inactive', apps = '[]', validation_state = 'pending',
+      validation_error = NULL, validation_report = NULL, validation_checked_at = NULL,
+      validation_attempts = 0, validation_queued_at = now()`);
+  }
+  return sets;
+}
+
+/** A unique index refused the write (pg's 23505, as Prisma wraps it). */
+function isUniqueViolation(error: unknown): boolean {
+  return someErrorInChain(
+    error,
+    ({ code, meta }) =>
+      code === UNIQUE_VIOLATION || code === 'P2002' || (code === 'P2010' && JSON.stringify(meta ?? {}).includes(UNIQUE_VIOLATION)),
+  );
+}

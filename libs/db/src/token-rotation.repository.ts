@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from './generated/prisma/client';
+import { PrismaService } from './prisma.service';
+
+/** A stored registry token as key rotation sees it. */
+export interface StoredTokenCiphertext {
+  id: string;
+  orgId: string;
+  ciphertext: Uint8Array;
+}
+
+/**
+ * Key rotation (`npm run keys:rotate`): pages through the stored tokens and swaps each one
+ * for its re-encryption. Prisma's tagged SQL, for the compare-and-swap on the ciphertext.
+ */
+@Injectable()
+export class TokenRotationRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Templates with a stored token, in id order after `afterId` (keyset pages, resumable). */
+  async listTokenCiphertexts(afterId: string | null, limit: number): Promise<StoredTokenCiphertext[]> {
+    const after = afterId ? Prisma.sql`AND id > ${afterId}::uuid` : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<{ id: string; org_id: string; ciphertext: Uint8Array }[]>`
+      SELECT id, org_id, oci_registry_token_ciphertext AS ciphertext FROM templates
+      WHERE oci_registry_token_ciphertext IS NOT NULL ${after}
+      ORDER BY id
+      LIMIT ${limit}`;
+    return rows.map((row) => ({ id: row.id, orgId: row.org_id, ciphertext: row.ciphertext }));
+  }
+
+  /** Compare-and-swap: replaced only if nobody changed the token meanwhile. */
+  async replaceTokenCiphertext(id: string, previous: Uint8Array, next: Buffer): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE templates SET oci_registry_token_ciphertext = ${next}
+      WHERE id = ${id}::uuid AND oci_registry_token_ciphertext = ${Buffer.from(previous)}`;
+    return count === 1;
+  }
+}
