@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
-import request from 'supertest';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@app/config';
-import { createLogger } from '@app/common';
-import { createApiApp } from '../apps/api/src/create-api-app';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { loadTestEnvironment } from './support/environment';
-import { createIdentityProvider } from './support/identity-provider';
-import { testEncryptionKeys } from './support/product-env';
-import { LogCapture } from './support/in-process/log-capture';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { ErrorCode } from '@app/common';
+import { CredentialWarningCode, ValidationErrorCode } from '@app/oci';
 import { SPEC_FILE } from './support/openapi';
 
 type Json = Record<string, any>;
@@ -19,33 +15,18 @@ type Json = Record<string, any>;
  */
 describe('served OpenAPI document (e2e)', () => {
   const contract = JSON.parse(readFileSync(SPEC_FILE, 'utf8')) as Json;
-  let app: NestFastifyApplication;
+  let api: ApiHarness;
   let served: Json;
-  const registered: { method: string; url: string }[] = [];
 
   beforeAll(async () => {
-    const env = loadTestEnvironment();
-    const idp = await createIdentityProvider();
-    const config = loadConfig('api', {
-      NODE_ENV: 'test',
-      DATABASE_URL: env.postgresUrl,
-      REDIS_URL: env.redisUrl,
-      AUTH_JWKS_FILE: idp.jwksFile,
-      TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
-      LOG_FORMAT: 'json',
-    });
-    app = await createApiApp(config, createLogger(config, 'api', new LogCapture()));
-    app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) registered.push({ method: String(method).toLowerCase(), url: route.url });
-    });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    served = (await request(app.getHttpServer()).get('/openapi.json').expect(200)).body;
+    api = await startApi(loadTestEnvironment());
+    served = (await api.http.get('/openapi.json').expect(200)).body;
   });
-  afterAll(() => app.close());
+  afterAll(() => api.close());
 
-  it('is an OpenAPI 3 document', () => {
-    expect(served.openapi).toMatch(/^3\./);
+  it('is a valid OpenAPI 3.0 document (swagger-parser: schema and references)', async () => {
+    expect(served.openapi).toBe('3.0.3');
+    await expect(SwaggerParser.validate(structuredClone(served) as never)).resolves.toBeDefined();
     expect(served.components.securitySchemes).toEqual(contract.components.securitySchemes);
   });
 
@@ -89,21 +70,43 @@ describe('served OpenAPI document (e2e)', () => {
     expect(create.responses['422']).toBeDefined();
   });
 
+  it('tells the truth about the server: every code as an enum, the headers it reads and sets', () => {
+    const schemas = served.components.schemas;
+    expect(schemas.ErrorResponse.properties.code.enum).toEqual(Object.values(ErrorCode));
+    expect(schemas.Validation.properties.error.properties.code.enum).toEqual(Object.values(ValidationErrorCode));
+    expect(schemas.Warning.properties.code.enum).toEqual(Object.values(CredentialWarningCode));
+    expect(schemas.CustomTemplateResponse.properties.warnings.items).toEqual({ $ref: '#/components/schemas/Warning' });
+    const create = served.paths['/api/v1beta1/orgs/{org_id}/airuntime-templates'].post;
+    expect(create.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: false }));
+    expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CustomTemplateResponse' });
+    for (const [path, operations] of Object.entries(served.paths as Json)) {
+      for (const [method, operation] of Object.entries(operations as Json)) {
+        for (const [status, response] of Object.entries(operation.responses as Json)) {
+          expect({ at: `${method} ${path} ${status}`, requestId: Boolean(response.headers?.['x-request-id']) }).toEqual({
+            at: `${method} ${path} ${status}`,
+            requestId: true,
+          });
+        }
+        expect(operation.responses['429'].headers['retry-after']).toBeDefined();
+      }
+    }
+  });
+
   it('documents every API route the server registers, and nothing it does not', () => {
     const documented = Object.entries(served.paths as Json).flatMap(([path, operations]) =>
       Object.keys(operations as Json).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    const apiRoutes = registered.filter((r) => r.url.startsWith('/api/') && r.method !== 'head').map((r) => `${r.method} ${r.url}`);
+    const apiRoutes = api.routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'head').map((r) => `${r.method} ${r.url}`);
     expect([...new Set(apiRoutes)].sort()).toEqual([...documented].sort());
   });
 
   it('renders the document at /docs', async () => {
-    const page = await request(app.getHttpServer()).get('/docs').expect(200);
+    const page = await api.http.get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('/openapi.json');
-    const bundle = await request(app.getHttpServer()).get('/docs/swagger-ui-bundle.js').expect(200);
+    const bundle = await api.http.get('/docs/swagger-ui-bundle.js').expect(200);
     expect(bundle.headers['content-type']).toMatch(/javascript/);
-    await request(app.getHttpServer()).get('/docs/../../package.json').expect(404);
+    await api.http.get('/docs/../../package.json').expect(404);
   });
 });
 

@@ -22,6 +22,8 @@ export interface ApiHarness {
   logs: LogCapture;
   idp: TestIdentityProvider;
   db: Pool;
+  /** Every route Fastify registered (method lower-case, Fastify path), for the document's route test. */
+  routes: { method: string; url: string }[];
   /** An org id unique to this run, so suites sharing the database never meet. */
   newOrg(): string;
   auth(orgs: string[], sub?: string): Promise<string>;
@@ -51,12 +53,17 @@ export async function startApi(services: { postgresUrl: string; redisUrl: string
   const logs = new LogCapture();
   const app = await createApiApp(config, createLogger(config, 'api', logs));
   watchResponses(app);
+  const routes: { method: string; url: string }[] = [];
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method: String(method).toLowerCase(), url: route.url });
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const db = new Pool({ connectionString: services.postgresUrl, max: 4 });
   return {
     app,
     http: request(app.getHttpServer()),
+    routes,
     config,
     logs,
     idp,
