@@ -63,6 +63,15 @@ describe('image validation end to end (e2e)', () => {
       platform: { os: 'linux', architecture: 'amd64' },
     });
     expect(template.apps.map((app: { port: number }) => app.port)).toEqual([6006, 8888]);
+    // What to launch: the linux/amd64 manifest itself, so a runtime pulls exactly what was checked.
+    expect(template.resolved_image).toBe(`${anonymous.host}/${images.multi.repository}@${amd64.digest}`);
+  });
+
+  it('pins a single image by its digest, and has no resolved_image while Inactive', async () => {
+    const template = await createAndWait({ image: imageReference(anonymous, images.cudaApp) });
+    expect(template.resolved_image).toBe(`${anonymous.host}/${images.cudaApp.repository}@${images.cudaApp.digest}`);
+    const failed = await createAndWait({ image: imageReference(anonymous, images.armOnly) });
+    expect(failed.resolved_image).toBeNull();
   });
 
   it('refuses an index without linux/amd64, naming the platforms found', async () => {

@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { loadTestEnvironment } from './support/environment';
 import { ApiHarness, startApi } from './support/in-process/api-harness';
 import { ErrorCode } from '@app/common';
-import { CredentialWarningCode, ValidationErrorCode } from '@app/oci';
+import { TemplateWarningCode, ValidationErrorCode } from '@app/oci';
 import { SPEC_FILE } from './support/openapi';
 
 type Json = Record<string, any>;
@@ -74,7 +74,7 @@ describe('served OpenAPI document (e2e)', () => {
     const schemas = served.components.schemas;
     expect(schemas.ErrorResponse.properties.code.enum).toEqual(Object.values(ErrorCode));
     expect(schemas.Validation.properties.error.properties.code.enum).toEqual(Object.values(ValidationErrorCode));
-    expect(schemas.Warning.properties.code.enum).toEqual(Object.values(CredentialWarningCode));
+    expect(schemas.Warning.properties.code.enum).toEqual(Object.values(TemplateWarningCode));
     expect(schemas.CustomTemplateResponse.properties.warnings.items).toEqual({ $ref: '#/components/schemas/Warning' });
     const create = served.paths['/api/v1beta1/orgs/{org_id}/airuntime-templates'].post;
     expect(create.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: false }));

@@ -169,6 +169,19 @@ describe('template lifecycle (e2e)', () => {
       expect(ghcr.warnings.map((w: { code: string }) => w.code)).toEqual(['ghcr_fine_grained_token']);
       expect(JSON.stringify(ghcr)).not.toContain('github_pat_xyz');
     });
+
+    it('warns that latest moves (resolved_image pins it), on create and update, never for other tags', async () => {
+      const latest = await create({ image: 'ghcr.io/acme/app:latest' });
+      expect(latest.warnings).toEqual([{ code: 'mutable_tag', message: expect.stringContaining('resolved_image') }]);
+      const pinned = await create({ image: 'ghcr.io/acme/app:2.1' });
+      expect(pinned.warnings).toEqual([]);
+      const updated = await system.api.http
+        .patch(`${path()}/${pinned.id}`)
+        .set('authorization', auth)
+        .send({ image: 'ghcr.io/acme/app:latest' })
+        .expect(200);
+      expect(updated.body.warnings.map((w: { code: string }) => w.code)).toEqual(['mutable_tag']);
+    });
   });
 
   describe('Idempotency-Key', () => {

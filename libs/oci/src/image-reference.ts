@@ -119,6 +119,11 @@ export class ImageReference {
     return this.digest?.split(':', 1)[0] as DigestAlgorithm | undefined;
   }
 
+  /** `registry/repository@digest`: exactly the content with that digest, whatever the tag says later. */
+  pinnedTo(digest: string): string {
+    return `${this.registry}/${this.repository}@${digest}`;
+  }
+
   /** Canonical form: `registry/repository[:tag][@digest]`. */
   toString(): string {
     let out = `${this.registry}/${this.repository}`;

@@ -14,6 +14,6 @@ export { RegistryClient, DEFAULT_REGISTRY_TIMEOUTS } from './registry-client';
 export type { RegistryClientOptions, RegistryTimeouts } from './registry-client';
 export type { RegistryCredentials } from './registry-auth';
 export { MediaType } from './media-types';
-export { credentialWarnings, CredentialWarningCode } from './credential-warnings';
-export type { CredentialWarning } from './credential-warnings';
+export { templateWarnings, TemplateWarningCode } from './template-warnings';
+export type { TemplateWarning } from './template-warnings';
 export * from './signatures';

@@ -1,4 +1,5 @@
 import type { TemplateRecord } from '@app/db';
+import { ImageReference } from '@app/oci';
 import type { TemplateResponse } from './template.schemas';
 
 /**
@@ -20,6 +21,7 @@ export function toResponse(template: TemplateRecord): TemplateResponse {
     created_at: template.createdAt.toISOString(),
     updated_at: template.updatedAt.toISOString(),
     status: template.status,
+    resolved_image: resolvedImage(template),
     validation: {
       state: template.validation.state,
       error: template.validation.error,
@@ -28,4 +30,11 @@ export function toResponse(template: TemplateRecord): TemplateResponse {
       report: template.validation.report,
     },
   };
+}
+
+/** What an instance launches: the digest the last passed validation checked, while the template is Active. */
+function resolvedImage(template: TemplateRecord): string | null {
+  const digest = template.validation.report?.platform_digest;
+  if (template.status !== 'Active' || !digest) return null;
+  return ImageReference.parse(template.image).pinnedTo(digest);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppSpecSchema, CredentialWarningCode, ImageReference, InvalidImageReferenceError } from '@app/oci';
+import { AppSpecSchema, TemplateWarningCode, ImageReference, InvalidImageReferenceError } from '@app/oci';
 import { StoredValidationReportSchema, TemplateStatusSchema, ValidationErrorInfoSchema, ValidationStateSchema } from '@app/db';
 import { boundedString, CONTROL_CHARACTERS, OrgPathParams, pathString, queryString, requiredString, timestamp, uuidString } from '../contract/common.schemas';
 import { keysetCursor, nextCursor, pageLimit } from '../contract/pagination';
@@ -170,7 +170,7 @@ export type ListTemplatesQuery = z.output<typeof ListTemplatesQuerySchema>;
 
 export const WarningSchema = z
   .object({
-    code: z.enum(CredentialWarningCode),
+    code: z.enum(TemplateWarningCode),
     message: z.string(),
   })
   .meta({ id: 'Warning', description: 'Advice about registry conventions, returned by create and update; never a refusal.' });
@@ -207,6 +207,11 @@ export const TemplateResponseSchema = z
       description: 'Inactive until the image has been validated against its registry, then Active.',
     }),
     updated_at: timestamp().meta({ readOnly: true, description: 'Last change.' }),
+    resolved_image: z.string().nullable().meta({
+      readOnly: true,
+      description:
+        'Once Active: `registry/repository@sha256:…` of the validated digest (the linux/amd64 manifest of an index), so a runtime pulls exactly what was checked; null otherwise.',
+    }),
     validation: ValidationViewSchema,
     warnings: z
       .array(WarningSchema)

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
 import { CurrentTemplateSpec, TemplateReadRepository, TemplateUpdate, TemplateWriteRepository, ValidationOutboxRepository } from '@app/db';
-import { credentialWarnings, ImageReference } from '@app/oci';
+import { templateWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
 import { encodeCursor } from '../contract/pagination';
 import { toResponse } from './template.response';
@@ -55,7 +55,7 @@ export class TemplatesService {
     );
     this.metrics.templatesCreated.inc();
     await this.handOverToWorker(id);
-    return { ...toResponse(template), warnings: credentialWarnings(request.image, request.credentials) };
+    return { ...toResponse(template), warnings: templateWarnings(request.image, request.credentials) };
   }
 
   async list(orgId: string, query: ListTemplatesQuery): Promise<TemplateListResponse> {
@@ -87,7 +87,7 @@ export class TemplatesService {
       result.template.ociRegistryUsername && request.token
         ? { username: result.template.ociRegistryUsername, token: request.token }
         : null;
-    return { ...toResponse(result.template), warnings: credentialWarnings(image, credentials) };
+    return { ...toResponse(result.template), warnings: templateWarnings(image, credentials) };
   }
 
   /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */

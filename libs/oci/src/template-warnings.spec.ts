@@ -1,10 +1,10 @@
-import { credentialWarnings } from './credential-warnings';
+import { templateWarnings } from './template-warnings';
 import { ImageReference } from './image-reference';
 
 const codes = (image: string, credentials: { username: string; token: string } | null) =>
-  credentialWarnings(ImageReference.parse(image), credentials).map((w) => w.code);
+  templateWarnings(ImageReference.parse(image), credentials).map((w) => w.code);
 
-describe('credentialWarnings', () => {
+describe('templateWarnings', () => {
   it('knows the conventions of well-known registries', () => {
     expect(codes('nvcr.io/nvidia/pytorch:24.01-py3', { username: 'me', token: 'key' })).toEqual(['nvcr_username']);
     expect(codes('nvcr.io/nvidia/pytorch:24.01-py3', { username: '$oauthtoken', token: 'key' })).toEqual([]);
@@ -18,7 +18,14 @@ describe('credentialWarnings', () => {
   });
 
   it('never quotes the token', () => {
-    const warnings = credentialWarnings(ImageReference.parse('ghcr.io/acme/app:1'), { username: 'me', token: 'github_pat_SECRET123' });
+    const warnings = templateWarnings(ImageReference.parse('ghcr.io/acme/app:1'), { username: 'me', token: 'github_pat_SECRET123' });
     expect(JSON.stringify(warnings)).not.toContain('SECRET123');
+  });
+
+  it('warns about the moving latest tag, never about other tags or digests', () => {
+    expect(codes('ghcr.io/acme/app:latest', null)).toEqual(['mutable_tag']);
+    expect(codes('ghcr.io/acme/app:1.0', null)).toEqual([]);
+    expect(codes(`ghcr.io/acme/app:latest@sha256:${'a'.repeat(64)}`, null)).toEqual([]);
+    expect(codes(`ghcr.io/acme/app@sha256:${'a'.repeat(64)}`, null)).toEqual([]);
   });
 });
