@@ -344,12 +344,14 @@ describe('RegistryClient', () => {
       expect(error.message).not.toContain('10.1.2.3');
     });
 
-    it('refuses a plain-HTTP token realm on a host not listed as insecure', async () => {
+    it('refuses a plain-HTTP token realm on a host not listed as insecure with insecure_realm', async () => {
       registry.auth = { kind: 'bearer', realm: 'http://auth.example.com/token' };
       await expectRegistryError(client.validateImage(ref('org/app:1')), {
-        code: ValidationErrorCode.RegistryError,
-        message: expect.stringContaining('HTTPS'),
+        code: ValidationErrorCode.InsecureRealm,
+        retryable: false,
+        message: expect.stringContaining('https://'),
       });
+      expect(registry.tokenRequests).toHaveLength(0);
     });
   });
 
