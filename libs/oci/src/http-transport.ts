@@ -51,7 +51,7 @@ export interface TransportRequest {
   readonly maxBodyBytes: number;
   /** The error to throw when a successful body exceeds `maxBodyBytes`. */
   readonly onBodyTooLarge: () => RegistryError;
-  /** Only the status and headers matter: the body is not read (a ranged GET used as an existence check). */
+  /** Only the status and headers of a success matter: its body is not read (a ranged GET as an existence check). */
   readonly discardBody?: boolean;
   readonly signal: AbortSignal;
 }
@@ -181,11 +181,11 @@ export class HttpTransport {
     }
     const { statusCode: status, headers, body } = response;
     const respond = (bytes: Buffer): TransportResponse => ({ status, headers, body: bytes, url: request.url });
-    if (request.method === 'HEAD' || request.discardBody) {
+    const successful = status >= 200 && status < 300;
+    if (request.method === 'HEAD' || (request.discardBody && successful)) {
       await body.dump({ limit: DISCARD_DRAIN_BYTES }).catch(() => undefined);
       return respond(EMPTY);
     }
-    const successful = status >= 200 && status < 300;
     const limit = successful ? request.maxBodyBytes : ERROR_BODY_LIMIT_BYTES;
     if (successful && Number(headers['content-length']) > limit) {
       body.destroy();
