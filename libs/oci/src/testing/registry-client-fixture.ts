@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * Test-only: shared setup of the RegistryClient specs: a fresh FakeRegistry and a client that
  * may reach it over plain HTTP, per test; everything closed afterwards.
