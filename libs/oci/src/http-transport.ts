@@ -175,6 +175,10 @@ export class HttpTransport {
           ...(request.authorization ? { authorization: request.authorization } : {}),
         },
         signal: request.signal,
+        // undici closes the connection after a HEAD unless told not to (for servers that send a
+        // body with HEAD). Registries do not, and a validation sends several HEADs: a new TLS
+        // connection for each cost more than the rest of the request.
+        reset: false,
       });
     } catch (error) {
       throw new DispatchFailure(error);

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { RegistryError, ValidationErrorCode } from '../errors';
 import {
   cudaVersionOfDriver,
@@ -89,11 +90,28 @@ const BEYOND_EVERY_DRIVER = '99999';
  * Also the branches below D that the requirement allows (forward-compatibility alternatives
  * such as `brand=tesla,driver>=535,driver<536`).
  */
-export function minimumDriver(demand: CudaDemand): { driver: string | undefined; olderBranches: number[] } {
+export function minimumDriver(demand: CudaDemand): DriverNeeds {
   if (demand.requirements.length === 0) return { driver: demand.runtimeMinimumDriver, olderBranches: [] };
   if (demand.unreadableCudaVersion !== undefined) return { driver: undefined, olderBranches: [] };
-  const candidates = [...new Set([...TABLE_DRIVERS, ...mentionedDrivers(demand.requirements)])].sort(compareVersions);
-  const passes = (driver: string) => evaluateAll(demand.requirements, driverFacts(driver)).outcome === 'satisfied';
+  // Images share a handful of requirement strings (one per CUDA base image): computed once each.
+  const key = demand.requirements.join('\n');
+  const known = NEEDS_BY_REQUIREMENTS.get(key);
+  if (known) return known;
+  const needs = computeMinimumDriver(demand.requirements);
+  NEEDS_BY_REQUIREMENTS.set(key, needs);
+  return needs;
+}
+
+export interface DriverNeeds {
+  readonly driver: string | undefined;
+  readonly olderBranches: readonly number[];
+}
+
+const NEEDS_BY_REQUIREMENTS = new LRUCache<string, DriverNeeds>({ max: 1_000 });
+
+function computeMinimumDriver(requirements: readonly string[]): DriverNeeds {
+  const candidates = [...new Set([...TABLE_DRIVERS, ...mentionedDrivers(requirements)])].sort(compareVersions);
+  const passes = (driver: string) => evaluateAll(requirements, driverFacts(driver)).outcome === 'satisfied';
   if (!passes(BEYOND_EVERY_DRIVER)) return { driver: undefined, olderBranches: [] };
   let threshold: number | undefined;
   for (let i = candidates.length - 1; i >= 0 && passes(candidates[i]); i--) threshold = i;
@@ -108,7 +126,7 @@ export function minimumDriver(demand: CudaDemand): { driver: string | undefined;
  * toolkit's checks fail (or cannot be evaluated), or, with checks disabled, the driver is
  * older than the image's CUDA runtime needs.
  */
-export function checkFleetDriver(demand: CudaDemand, fleetDriver: string, needs: { driver: string | undefined; olderBranches: number[] }): void {
+export function checkFleetDriver(demand: CudaDemand, fleetDriver: string, needs: DriverNeeds): void {
   const fleet = `the fleet runs NVIDIA driver ${fleetDriver}`;
   if (demand.unreadableCudaVersion !== undefined) {
     fail(`The image's CUDA_VERSION "${clip(demand.unreadableCudaVersion)}" is not a version the NVIDIA Container Toolkit can read, so it refuses to start the container; set CUDA_VERSION to e.g. 12.4.1.`);
