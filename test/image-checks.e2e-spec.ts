@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadTestEnvironment, registryTarget } from './support/environment';
 import { imageReference, pushImage } from './support/images';
-import { TEMPLATES_PATH, validTemplateBody } from './helpers/api-harness';
+import { createAndWait as createAndWaitFor } from './helpers/create-and-wait';
 import { deleteBlob, pushAnnotatedImage, pushSociIndexV1 } from './helpers/registry-content';
 import { startSystem, SystemHarness } from './helpers/system-harness';
 
@@ -26,15 +26,7 @@ describe('image checks: layers, lazy pull, CUDA and the fleet driver (e2e)', () 
   });
   afterAll(() => system.close());
 
-  async function createAndWait(body: Record<string, unknown>): Promise<Record<string, any>> {
-    const org = system.api.newOrg();
-    const res = await system.api.http
-      .post(TEMPLATES_PATH(org))
-      .set('authorization', await system.api.auth([org]))
-      .send(validTemplateBody(body))
-      .expect(201);
-    return system.waitForFinalState(org, res.body.id);
-  }
+  const createAndWait = (body: Record<string, unknown>) => createAndWaitFor(system, body);
 
   it('reports layers, how the image starts, its CUDA requirement and the driver it needs, and passes on a branch it allows', async () => {
     const image = await pushImage(registryTarget(token), {

@@ -8,23 +8,18 @@ import { expectRegistryError, fakeResolver, useFakeRegistry } from './testing/re
 describe('RegistryClient: egress policy and redirects', () => {
   const fixture = useFakeRegistry();
   const { clientFor, ref, track } = fixture;
-  let registry: FakeRegistry;
-  let client: RegistryClient;
-  beforeEach(() => {
-    ({ registry, client } = fixture);
-  });
 
   describe('egress policy', () => {
     it('refuses a registry host that resolves to loopback unless allow-listed', async () => {
       const resolver = fakeResolver({ 'sneaky.example.com': ['127.0.0.1'] });
-      const guarded = clientFor([], { resolver, egress: { insecureHosts: [`sneaky.example.com:${registry.server.port}`] } });
-      registry.addImage('org/app', '1');
-      const error = await expectRegistryError(guarded.validateImage(`sneaky.example.com:${registry.server.port}/org/app:1`), {
+      const guarded = clientFor([], { resolver, egress: { insecureHosts: [`sneaky.example.com:${fixture.registry.server.port}`] } });
+      fixture.registry.addImage('org/app', '1');
+      const error = await expectRegistryError(guarded.validateImage(`sneaky.example.com:${fixture.registry.server.port}/org/app:1`), {
         code: ValidationErrorCode.RegistryAddressBlocked,
         retryable: false,
       });
       expect(error.message).not.toContain('127.0.0.1');
-      expect(registry.server.requests).toHaveLength(0);
+      expect(fixture.registry.server.requests).toHaveLength(0);
     });
 
     // Skipped (and reported as skipped) where the machine has no IPv6 loopback, as in some containers.
@@ -52,23 +47,23 @@ describe('RegistryClient: egress policy and redirects', () => {
 
     it('connects an allow-listed host name to the address it vetted', async () => {
       const resolver = fakeResolver({ 'registry.internal.test': ['127.0.0.1'] });
-      const host = `registry.internal.test:${registry.server.port}`;
-      registry.addImage('org/app', '1');
+      const host = `registry.internal.test:${fixture.registry.server.port}`;
+      fixture.registry.addImage('org/app', '1');
       const allowed = clientFor([host], { resolver });
       await allowed.validateImage(`${host}/org/app:1`);
-      expect(registry.server.requests[0].host).toBe(host);
+      expect(fixture.registry.server.requests[0].host).toBe(host);
     });
 
     it('refuses a blob redirect to the cloud metadata service without connecting', async () => {
       const resolver = fakeResolver({ 'metadata.test': ['169.254.169.254'] });
-      const image = registry.addImage('org/app', '1');
-      registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => {
+      const image = fixture.registry.addImage('org/app', '1');
+      fixture.registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => {
         res.writeHead(307, { Location: 'http://metadata.test/latest/meta-data/iam' }).end();
       });
       // metadata.test may use plain HTTP, but is not exempt from the address check.
-      const guarded = clientFor([registry.server.host], {
+      const guarded = clientFor([fixture.registry.server.host], {
         resolver,
-        egress: { allowedPrivateHosts: [registry.server.host], insecureHosts: [registry.server.host, 'metadata.test:80'] },
+        egress: { allowedPrivateHosts: [fixture.registry.server.host], insecureHosts: [fixture.registry.server.host, 'metadata.test:80'] },
       });
       await expectRegistryError(guarded.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RegistryAddressBlocked });
       expect(resolver.calls).toEqual(['metadata.test']);
@@ -77,11 +72,11 @@ describe('RegistryClient: egress policy and redirects', () => {
     it('refuses a redirect to a literal metadata address without opening a socket to it', async () => {
       const connect = jest.spyOn(Socket.prototype, 'connect');
       try {
-        const image = registry.addImage('org/app', '1');
-        registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => {
+        const image = fixture.registry.addImage('org/app', '1');
+        fixture.registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => {
           res.writeHead(302, { Location: 'https://169.254.169.254/latest/meta-data/' }).end();
         });
-        await expectRegistryError(client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RegistryAddressBlocked });
+        await expectRegistryError(fixture.client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RegistryAddressBlocked });
         // net.createConnection passes its normalized arguments as one array: [options, callback].
         const targets = connect.mock.calls.map(([args]) => (Array.isArray(args) ? args[0] : args)?.host as string | undefined);
         expect(targets).toContain('127.0.0.1');
@@ -92,16 +87,16 @@ describe('RegistryClient: egress policy and redirects', () => {
     });
 
     it('follows a blob redirect to a CDN without forwarding the Authorization header', async () => {
-      registry.auth = { kind: 'basic', username: 'alice', password: 'pw-12345' };
-      const image = registry.addImage('org/app', '1');
-      const configBody = registry.blobs.get(`org/app@${image.configDigest}`)?.body as Buffer;
+      fixture.registry.auth = { kind: 'basic', username: 'alice', password: 'pw-12345' };
+      const image = fixture.registry.addImage('org/app', '1');
+      const configBody = fixture.registry.blobs.get(`org/app@${image.configDigest}`)?.body as Buffer;
       const cdn = await TestServer.start((_req, res) => res.writeHead(200).end(configBody));
       track(cdn);
       const cdnHost = `cdn.test:${cdn.port}`;
-      registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => {
+      fixture.registry.override(`/v2/org/app/blobs/${image.configDigest}`, (_req, res) => {
         res.writeHead(307, { Location: `http://${cdnHost}/blobs/config?signature=abc` }).end();
       });
-      const withCdn = clientFor([registry.server.host, cdnHost], { resolver: fakeResolver({ 'cdn.test': ['127.0.0.1'] }) });
+      const withCdn = clientFor([fixture.registry.server.host, cdnHost], { resolver: fakeResolver({ 'cdn.test': ['127.0.0.1'] }) });
 
       const report = await withCdn.validateImage(ref('org/app:1'), { username: 'alice', password: 'pw-12345' });
 
@@ -111,15 +106,15 @@ describe('RegistryClient: egress policy and redirects', () => {
     });
 
     it('gives up after too many redirects', async () => {
-      const image = registry.addImage('org/app', '1');
-      registry.override(`/v2/org/app/blobs/`, (req, res) => {
+      const image = fixture.registry.addImage('org/app', '1');
+      fixture.registry.override(`/v2/org/app/blobs/`, (req, res) => {
         res.writeHead(302, { Location: `${req.url}x` }).end();
       });
-      await expectRegistryError(client.validateImage(ref('org/app:1')), {
+      await expectRegistryError(fixture.client.validateImage(ref('org/app:1')), {
         code: ValidationErrorCode.RegistryError,
         message: expect.stringContaining('redirected more than 5 times'),
       });
-      expect(registry.server.requestsTo(`/v2/org/app/blobs/${image.configDigest}`)).toHaveLength(6);
+      expect(fixture.registry.server.requestsTo(`/v2/org/app/blobs/${image.configDigest}`)).toHaveLength(6);
     });
   });
 
@@ -129,21 +124,21 @@ describe('RegistryClient: egress policy and redirects', () => {
       const store = await TestServer.start((req, res) => res.writeHead(answer(req.method ?? '', req.headers.range)).end());
       track(store);
       const host = `blobs.test:${store.port}`;
-      const withStore = clientFor([registry.server.host, host], { resolver: fakeResolver({ 'blobs.test': ['127.0.0.1'] }) });
+      const withStore = clientFor([fixture.registry.server.host, host], { resolver: fakeResolver({ 'blobs.test': ['127.0.0.1'] }) });
       return { store, host, withStore };
     }
 
     function redirectLayers(image: { layerDigests: string[] }, host: string): void {
       for (const digest of image.layerDigests) {
-        registry.override(`/v2/org/app/blobs/${digest}`, (_req, res) => {
+        fixture.registry.override(`/v2/org/app/blobs/${digest}`, (_req, res) => {
           res.writeHead(307, { Location: `http://${host}/storage/${digest}?X-Amz-Signature=abc` }).end();
         });
       }
     }
 
     it('follows a layer HEAD to blob storage on another host without the Authorization header', async () => {
-      registry.auth = { kind: 'basic', username: 'alice', password: 'pw-12345' };
-      const image = registry.addImage('org/app', '1');
+      fixture.registry.auth = { kind: 'basic', username: 'alice', password: 'pw-12345' };
+      const image = fixture.registry.addImage('org/app', '1');
       const { store, host, withStore } = await blobStore(() => 200);
       redirectLayers(image, host);
 
@@ -155,7 +150,7 @@ describe('RegistryClient: egress policy and redirects', () => {
     });
 
     it('asks blob storage that refuses HEAD on a URL signed for GET for one byte instead', async () => {
-      const image = registry.addImage('org/app', '1');
+      const image = fixture.registry.addImage('org/app', '1');
       const { store, host, withStore } = await blobStore((method, range) => (method === 'HEAD' ? 403 : range === 'bytes=0-0' ? 206 : 400));
       redirectLayers(image, host);
 
@@ -164,21 +159,35 @@ describe('RegistryClient: egress policy and redirects', () => {
     });
 
     it('reports a layer that blob storage does not have as blob_missing', async () => {
-      const image = registry.addImage('org/app', '1');
+      const image = fixture.registry.addImage('org/app', '1');
       const { host, withStore } = await blobStore(() => 404);
       redirectLayers(image, host);
       await expectRegistryError(withStore.validateImage(ref('org/app:1')), { code: ValidationErrorCode.BlobMissing, retryable: false });
     });
 
     it('refuses a layer redirect to a blocked address without connecting', async () => {
-      const image = registry.addImage('org/app', '1');
+      const image = fixture.registry.addImage('org/app', '1');
       const resolver = fakeResolver({ 'internal-storage.test': ['10.0.0.7'] });
-      registry.override(`/v2/org/app/blobs/${image.layerDigests[0]}`, (_req, res) => {
+      fixture.registry.override(`/v2/org/app/blobs/${image.layerDigests[0]}`, (_req, res) => {
         res.writeHead(307, { Location: 'https://internal-storage.test/blob' }).end();
       });
-      const guarded = clientFor([registry.server.host], { resolver });
+      const guarded = clientFor([fixture.registry.server.host], { resolver });
       await expectRegistryError(guarded.validateImage(ref('org/app:1')), { code: ValidationErrorCode.RegistryAddressBlocked, retryable: false });
       expect(resolver.calls).toEqual(['internal-storage.test']);
+    });
+
+    it('finds a foreign layer at the URL its descriptor names, never sending it credentials', async () => {
+      fixture.registry.auth = { kind: 'basic', username: 'alice', password: 'pw-12345' };
+      const { store, host, withStore } = await blobStore((method) => (method === 'HEAD' ? 200 : 400));
+      fixture.registry.addImage('org/app', '1', {
+        layers: [{ size: 10 }, { size: 20, mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', missing: true }],
+      });
+      const manifest = JSON.parse(fixture.registry.manifests.get('org/app:1')!.body.toString());
+      manifest.layers[1].urls = [`http://${host}/windows/base-layer.tar.gz`];
+      fixture.registry.putManifest('org/app', ['foreign'], Buffer.from(JSON.stringify(manifest)), 'application/vnd.oci.image.manifest.v1+json');
+
+      expect((await withStore.validateImage(ref('org/app:foreign'), { username: 'alice', password: 'pw-12345' })).layers).toBe(2);
+      expect(store.requests).toEqual([expect.objectContaining({ method: 'HEAD', path: '/windows/base-layer.tar.gz', authorization: undefined })]);
     });
   });
 });
