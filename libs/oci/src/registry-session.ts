@@ -227,9 +227,9 @@ export function layerTarget(layer: Descriptor): Extract<RequestTarget, { kind: '
 }
 
 function tooLarge(target: RequestTarget, maxBytes: number): RegistryError {
-  const what = target.kind === 'blob' ? 'image configuration' : 'image manifest';
+  const what = target.kind === 'blob' ? target.description : 'The image manifest';
   return new RegistryError(
     ValidationErrorCode.ManifestTooLarge,
-    `The ${what} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB, which this service does not accept.`,
+    `${what} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB, which this service does not accept.`,
   );
 }
