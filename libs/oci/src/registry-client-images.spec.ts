@@ -82,6 +82,16 @@ describe('RegistryClient: what an image is', () => {
       expect(report).toMatchObject({ layers: 0, largest_layer_bytes: 0, cuda_version: null, cuda_requirement: null, min_driver_version: null });
     });
 
+    it('keeps its connections across validations, HEADs included', async () => {
+      fixture.registry.addImage('org/a', '1', { layerSizes: [10] });
+      fixture.registry.addImage('org/b', '1', { layerSizes: [20] });
+      await fixture.client.validateImage(ref('org/a:1'));
+      const opened = fixture.registry.server.connections;
+      await fixture.client.validateImage(ref('org/b:1'));
+      expect(fixture.registry.requestLines.filter((line) => line.startsWith('HEAD /v2/org/b/'))).toHaveLength(2);
+      expect(fixture.registry.server.connections).toBe(opened);
+    });
+
     it('pings the registry once across validations', async () => {
       fixture.registry.addImage('org/app', '1.0');
       await fixture.client.validateImage(ref('org/app:1.0'));

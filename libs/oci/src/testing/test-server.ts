@@ -19,6 +19,8 @@ export type RequestHandler = (req: http.IncomingMessage, res: http.ServerRespons
 /** An HTTP(S) server on 127.0.0.1 that records every request it receives. */
 export class TestServer {
   readonly requests: RecordedRequest[] = [];
+  /** TCP connections accepted so far. */
+  connections = 0;
 
   private constructor(
     private readonly server: http.Server,
@@ -41,6 +43,7 @@ export class TestServer {
     const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, listenHost, resolve));
     instance = new TestServer(server, (server.address() as AddressInfo).port, tls ? 'https' : 'http', listenHost);
+    server.on('connection', () => instance && instance.connections++);
     return instance;
   }
 
