@@ -79,7 +79,8 @@ export async function readReferrers(session: RepositorySession, digest: string, 
   });
   const referrers = NO_REFERRERS_API.includes(response.status) ? undefined : parseReferrersIndex(response.body);
   if (!referrers) {
-    session.deps.withoutReferrersApi.set(registry, true);
+    // A missing route (or a body that is no index) is the registry's; a refusal may be this repository's only.
+    if (response.status !== 400 && response.status !== 403) session.deps.withoutReferrersApi.set(registry, true);
     return null;
   }
   // Registries may ignore the filter (they say so with OCI-Filters-Applied): filter here as well.
@@ -89,8 +90,14 @@ export async function readReferrers(session: RepositorySession, digest: string, 
 /** HEADs every layer blob, LAYER_CHECK_CONCURRENCY at a time; throws `blob_missing` naming the first missing one. */
 export async function checkLayersPresent(session: RepositorySession, layers: readonly Descriptor[]): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < layers.length) await checkLayerPresent(session, layers[next++]);
+    while (next < layers.length && !failed) {
+      await checkLayerPresent(session, layers[next++]).catch((error: unknown) => {
+        failed = true; // the validation fails: no need to check the remaining layers
+        throw error;
+      });
+    }
   };
   await Promise.all(Array.from({ length: Math.min(LAYER_CHECK_CONCURRENCY, layers.length) }, worker));
 }
