@@ -26,9 +26,10 @@ export interface InspectionOptions {
 /**
  * Resolves the reference to its linux/amd64 image and checks that it will run:
  *
- * 1. HEAD the manifest: checks access with the caller's credentials and resolves a tag to a
+ * 1. HEAD the manifest when its answer may be served from the cache (a tag resolved before, a
+ *    cached digest): checks access with the caller's credentials and resolves a tag to a
  *    digest without counting as a pull (Docker Hub), refusing oversized or schema 1
- *    manifests early; skipped for a digest reference nothing is cached for;
+ *    manifests early;
  * 2. GET it (unless this repository's content under that digest is already cached), verify
  *    its digest and that its body and Content-Type agree on its media type;
  * 3. for an index, pick linux/amd64, then GET that manifest and verify it;
@@ -104,8 +105,12 @@ async function sociIndexed(session: RepositorySession, image: ImageManifest, dig
 }
 
 async function resolveTopManifest(session: RepositorySession, ref: ImageReference): Promise<{ digest: string; content: CachedContent }> {
-  // A digest reference with nothing cached needs the GET anyway, and the GET checks access as well as the HEAD.
-  const head = ref.digest && !session.hasCachedContent(ref.digest) ? { succeeded: false as const } : await precheckManifest(session, ref);
+  // The HEAD is worth it only when its answer may be served from the cache: a digest whose
+  // content is cached, or a tag this worker resolved before (its content may still be cached).
+  // Otherwise the GET is needed anyway, and it checks access as well as the HEAD.
+  const tag = ref.digest ? undefined : session.repositoryKey(ref.reference);
+  const worthHead = ref.digest ? session.hasCachedContent(ref.digest) : session.deps.resolvedTags.has(tag!);
+  const head = worthHead ? await precheckManifest(session, ref) : { succeeded: false as const };
   // The cache may only answer once this session's own request succeeded: that is the access check.
   const knownDigest = head.succeeded ? (ref.digest ?? head.digest) : undefined;
   const cached = knownDigest ? session.cachedContent(knownDigest) : undefined;
@@ -118,6 +123,7 @@ async function resolveTopManifest(session: RepositorySession, ref: ImageReferenc
   const digest = verifiedManifestDigest(response, ref.digest, `manifest for ${ref.toString()}`);
   const content = contentOf(response);
   session.cacheContent(digest, content);
+  if (tag) session.deps.resolvedTags.set(tag, true);
   return { digest, content };
 }
 

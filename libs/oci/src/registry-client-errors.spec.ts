@@ -125,12 +125,22 @@ describe('RegistryClient: registry errors', () => {
 
     it('refuses a manifest whose HEAD declares it oversized, before downloading it', async () => {
       fixture.registry.addImage('org/app', '1');
+      await fixture.client.validateImage(ref('org/app:1')); // a tag seen before is HEADed first
+      const before = fixture.registry.server.requests.length;
       fixture.registry.override('/v2/org/app/manifests/', (req, res) => {
         res.writeHead(200, { 'Content-Type': MediaType.OciManifest, 'Content-Length': String(5 * 1024 * 1024) });
         res.end(req.method === 'HEAD' ? undefined : Buffer.alloc(5 * 1024 * 1024));
       });
       await expectRegistryError(fixture.client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.ManifestTooLarge });
-      expect(fixture.registry.server.requests.filter((r) => r.method === 'GET' && r.path.includes('/manifests/'))).toHaveLength(0);
+      expect(fixture.registry.requestLines.slice(before)).toEqual(['HEAD /v2/org/app/manifests/1']);
+    });
+
+    it('refuses a manifest whose GET declares it oversized without reading it', async () => {
+      fixture.registry.override('/v2/org/app/manifests/', (_req, res) => {
+        res.writeHead(200, { 'Content-Type': MediaType.OciManifest, 'Content-Length': String(5 * 1024 * 1024) });
+        res.write(Buffer.alloc(1024));
+      });
+      await expectRegistryError(fixture.client.validateImage(ref('org/app:1')), { code: ValidationErrorCode.ManifestTooLarge, retryable: false });
     });
   });
 

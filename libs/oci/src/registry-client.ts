@@ -103,6 +103,7 @@ export class RegistryClient {
       withoutReferrersApi: new LRUCache({ max: 1_000, ttl: REFERRERS_SUPPORT_TTL_MS, perf: { now: this.clock } }),
       presentBlobs: new LRUCache({ max: 100_000, ttl: RECENT_TTL_MS, perf: { now: this.clock } }),
       sociLookups: new LRUCache({ max: 10_000, ttl: RECENT_TTL_MS, perf: { now: this.clock } }),
+      resolvedTags: new LRUCache({ max: 10_000 }),
       clock: this.clock,
     };
   }

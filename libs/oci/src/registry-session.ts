@@ -32,6 +32,8 @@ export interface RepositorySessionDeps {
   readonly withoutReferrersApi: LRUCache<string, true>;
   /** Blobs recently seen present, by repository and digest. */
   readonly presentBlobs: LRUCache<string, true>;
+  /** Tags resolved before (by repository): a HEAD may then be answered from the content cache. */
+  readonly resolvedTags: LRUCache<string, true>;
   /** Recent answers to "is there a SOCI index for this image manifest", by repository and digest. */
   readonly sociLookups: LRUCache<string, boolean>;
   readonly clock: () => number;
@@ -125,9 +127,9 @@ export class RepositorySession implements RepositoryReader {
     this.deps.contentCache.set(this.repositoryKey(digest), content);
   }
 
-  /** `registry API root` + repository + digest: cache keys never cross repositories. */
-  repositoryKey(digest: string): string {
-    return `${this.baseUrl.href}${this.ref.apiRepository}@${digest}`;
+  /** `registry API root` + repository + digest (or tag): cache keys never cross repositories. */
+  repositoryKey(reference: string): string {
+    return `${this.baseUrl.href}${this.ref.apiRepository}@${reference}`;
   }
 
   /** A request to `<repository>/<path>`; non-2xx answers throw, unless listed in `options.allow`. */
