@@ -4,6 +4,7 @@ import { loadTestEnvironment } from './support/environment';
 import { imageReference, platformImage } from './support/images/image-description';
 import { tokenIssuerAdminClient } from './support/services/token-issuer';
 import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { createAndWait as createAndWaitFor } from './support/in-process/create-and-wait';
 import { redisContains } from './support/redis-scan';
 import { startSystem, SystemHarness } from './support/in-process/system-harness';
 
@@ -22,16 +23,7 @@ describe('image validation end to end (e2e)', () => {
   });
   afterAll(() => system.close());
 
-  async function createAndWait(body: Record<string, unknown>): Promise<Record<string, any>> {
-    const org = system.api.newOrg();
-    const res = await system.api.http
-      .post(TEMPLATES_PATH(org))
-      .set('authorization', await system.api.auth([org]))
-      .send(validTemplateBody(body))
-      .expect(201);
-    expect(res.body.status).toBe('Inactive');
-    return system.waitForFinalState(org, res.body.id);
-  }
+  const createAndWait = (body: Record<string, unknown>) => createAndWaitFor(system, body);
 
   it('flips a single-arch CUDA image to Active with apps from ExposedPorts and a full report', async () => {
     const template = await createAndWait({ image: imageReference(anonymous, images.cudaApp) });

@@ -77,7 +77,7 @@ export const QUICK: BenchOptions = {
     orgSize: 100,
   },
   validation: {
-    templates: 30,
+    templates: 100,
     isolatedSamples: 6,
     drainConcurrencies: [1, 16, 64],
     sameImageDrain: false,

@@ -101,6 +101,15 @@ export function renderMarkdown(results: BenchResults): string {
         ]),
       );
     }
+    for (const f of v.floors ?? []) {
+      lines.push(
+        row([
+          `floor: the bare HTTP exchanges of each validation (${f.requestsPerValidation.toFixed(0)} requests: ${f.tokenFetch ? 'token, ' : ''}manifest HEAD + GET, config GET, layer HEADs), ${f.templates} images, ${f.concurrency} at a time${f.tokenFetch ? '' : ', tokens fetched beforehand'}`,
+          `${fmt(f.validationsPerSec, 0)} validations/s`,
+          '–',
+        ]),
+      );
+    }
     for (const s of v.skopeo) {
       lines.push(
         row([
@@ -119,6 +128,11 @@ export function renderMarkdown(results: BenchResults): string {
         lines.push(row([d.workerConcurrency, `${num(d.validationsPerSec.median / seq.refsPerSec.median, 1)}×`, `${num(d.validationsPerSec.median / par.refsPerSec.median, 1)}×`]));
       }
       lines.push('');
+    }
+    for (const r of v.floorRatios ?? []) {
+      lines.push(...header(['worker concurrency', 'drain / floor (tokens beforehand)', 'drain / floor with token requests']));
+      lines.push(row([r.workerConcurrency, fmt(r.vsFloor, 2, '×'), fmt(r.vsFloorWithTokens, 2, '×')]));
+      lines.push('', 'Ratios are taken per round (drain and floors in the same round), then the median.', '');
     }
   }
 

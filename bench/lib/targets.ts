@@ -69,6 +69,12 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
     measured: drain && sequential ? `${(drain.validationsPerSec.median / sequential.refsPerSec.median).toFixed(1)}×` : 'not measured',
     met: drain && sequential ? drain.validationsPerSec.median >= 10 * sequential.refsPerSec.median : null,
   });
+  const floorRatio = validation?.floorRatios?.find((r) => r.workerConcurrency === 16);
+  checks.push({
+    target: 'drain throughput ≥ 0.6× the bare HTTP exchanges of its validations (worker concurrency 16, all checks on)',
+    measured: floorRatio ? `${floorRatio.vsFloor.median.toFixed(2)}× (${floorRatio.vsFloorWithTokens.median.toFixed(2)}× of the floor with token requests)` : 'not measured',
+    met: floorRatio ? floorRatio.vsFloor.median >= 0.6 : null,
+  });
   checks.push({
     target: 'drain throughput > 16 parallel skopeo inspect (worker concurrency 16)',
     measured: drain && parallel ? `${(drain.validationsPerSec.median / parallel.refsPerSec.median).toFixed(1)}×` : 'not measured',

@@ -23,6 +23,7 @@ import { runLoad } from '../lib/load';
 import { RunningService } from '../lib/processes';
 import { startWorker } from '../lib/product';
 import { Spread, ascending, percentile, spread } from '../lib/stats';
+import { FloorRatio, FloorRecorder, FloorResults } from './validation-floor';
 
 export interface BurstResults {
   templates: number;
@@ -71,6 +72,10 @@ export interface ValidationResults {
   burst: BurstResults;
   isolated: IsolatedResults;
   drains: DrainResults[];
+  /** The bare HTTP exchanges of one validation, same registry and images, at the worker's default concurrency. */
+  floors: FloorResults[];
+  /** Drains with distinct images at the default concurrency, as a ratio of the floors (same rounds). */
+  floorRatios: FloorRatio[];
   skopeo: SkopeoResults[];
 }
 
@@ -81,8 +86,8 @@ export async function runValidationWorkloads(ctx: BenchContext): Promise<Validat
     // skopeo first, while Postgres is idle (after the drains it is busy vacuuming their rows).
     const skopeo = await measureSkopeo(ctx);
     const { isolated, burst } = await measureIsolatedAndBurst(ctx);
-    const drains = await measureDrains(ctx, queue);
-    return { burst, isolated, drains, skopeo };
+    const { drains, floors, floorRatios } = await measureDrains(ctx, queue);
+    return { burst, isolated, drains, floors, floorRatios, skopeo };
   } finally {
     await queue.close();
     redis.disconnect();
@@ -172,9 +177,13 @@ async function measureIsolatedAndBurst(ctx: BenchContext): Promise<{ isolated: I
   };
 }
 
-async function measureDrains(ctx: BenchContext, queue: Queue): Promise<DrainResults[]> {
+async function measureDrains(
+  ctx: BenchContext,
+  queue: Queue,
+): Promise<{ drains: DrainResults[]; floors: FloorResults[]; floorRatios: FloorRatio[] }> {
   const { templates, drainConcurrencies, sameImageDrain, defaultConcurrency } = ctx.options.validation;
   const distinct = ctx.images.refs.slice(0, templates);
+  const floor = new FloorRecorder(ctx, distinct, defaultConcurrency);
   const cells = [
     ...drainConcurrencies.map((concurrency) => ({ label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true })),
     ...(sameImageDrain
@@ -185,6 +194,7 @@ async function measureDrains(ctx: BenchContext, queue: Queue): Promise<DrainResu
     cells.map((cell) => [cell.label, { rates: [] as number[], failed: 0, peaks: [] as number[], cpu: {} as Record<string, number>, count: 0 }]),
   );
   for (let round = 1; round <= ctx.options.repetitions; round++) {
+    await floor.measureRound(round);
     for (const cell of cells) {
       const orgId = newOrgId('drain');
       const record = runs.get(cell.label)!;
@@ -206,7 +216,7 @@ async function measureDrains(ctx: BenchContext, queue: Queue): Promise<DrainResu
       });
     }
   }
-  return cells.map((cell) => {
+  const drains = cells.map((cell) => {
     const record = runs.get(cell.label)!;
     return {
       label: cell.label,
@@ -219,6 +229,9 @@ async function measureDrains(ctx: BenchContext, queue: Queue): Promise<DrainResu
       cpuMsPerValidation: Object.fromEntries(Object.entries(record.cpu).map(([role, seconds]) => [role, (seconds * 1000) / record.count])),
     };
   });
+  const atDefault = cells.find((cell) => cell.distinctImages && cell.concurrency === defaultConcurrency);
+  const floorRatios = atDefault ? [floor.ratio(defaultConcurrency, runs.get(atDefault.label)!.rates)] : [];
+  return { drains, floors: floor.results(), floorRatios };
 }
 
 async function measureSkopeo(ctx: BenchContext): Promise<SkopeoResults[]> {

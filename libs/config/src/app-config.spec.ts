@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(config.auth.orgsClaim).toBe('orgs');
     expect(config.validation).toMatchObject({ concurrency: 16, attempts: 5, sweepIntervalMs: 30_000, revalidateIntervalMs: 86_400_000 });
     expect(config.worker.httpPort).toBe(3001);
+    expect(config.gpu.driverVersion).toBeUndefined();
     expect(config.devMode).toBe(true);
   });
 
@@ -26,6 +27,8 @@ describe('loadConfig', () => {
     ['TOKEN_ENCRYPTION_KEYS', 'k1:c2hvcnQ=', /TOKEN_ENCRYPTION_KEYS key "k1" must be 32 bytes/],
     ['TOKEN_ENCRYPTION_KEYS', 'nokeyid', /TOKEN_ENCRYPTION_KEYS entry 1/],
     ['VALIDATION_CONCURRENCY', '-1', /VALIDATION_CONCURRENCY/],
+    ['GPU_DRIVER_VERSION', 'R550', /GPU_DRIVER_VERSION must be an NVIDIA driver version/],
+    ['GPU_DRIVER_VERSION', '550.54.15-1ubuntu', /GPU_DRIVER_VERSION/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(message);
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(ConfigError);
@@ -54,7 +57,9 @@ describe('loadConfig', () => {
       REGISTRY_ALLOWED_PRIVATE_HOSTS: 'Registry.Internal:5000,[::1]:443',
       SWEEP_INTERVAL: '1500ms',
       REVALIDATE_INTERVAL: '12h',
+      GPU_DRIVER_VERSION: ' 550.54.15 ',
     });
+    expect(config.gpu.driverVersion).toBe('550.54.15');
     expect(config.tokenEncryption.rawKeys.map((k) => k.id)).toEqual(['new', 'old']);
     expect(config.registry.allowedPrivateHosts).toEqual(['registry.internal:5000', '[::1]:443']);
     expect(config.validation.sweepIntervalMs).toBe(1500);

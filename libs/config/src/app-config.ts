@@ -52,6 +52,8 @@ export interface AppConfig {
     revalidateIntervalMs: number;
   };
   worker: { httpPort: number };
+  /** The fleet's GPU nodes: images needing a newer NVIDIA driver fail validation (unset: no driver gate). */
+  gpu: { driverVersion?: string };
   registry: {
     insecureHosts: string[];
     allowedPrivateHosts: string[];
@@ -121,6 +123,7 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       revalidateIntervalMs: duration(env, 'REVALIDATE_INTERVAL', DAY, MINUTE, 365 * DAY),
     },
     worker: { httpPort: integer(env, 'WORKER_HTTP_PORT', 3001, 0, 65535) },
+    gpu: { driverVersion: driverVersion(env, 'GPU_DRIVER_VERSION') },
     registry: {
       insecureHosts: hostPortList(env, 'REGISTRY_INSECURE_HOSTS'),
       allowedPrivateHosts: hostPortList(env, 'REGISTRY_ALLOWED_PRIVATE_HOSTS'),
@@ -162,6 +165,15 @@ function parseRawKeys(env: Env, name: string): RawAesKey[] {
   const ids = new Set(keys.map((k) => k.id));
   if (ids.size !== keys.length) throw new ConfigError(name, 'key ids must be unique');
   return keys;
+}
+
+/** An NVIDIA driver version as `nvidia-smi` prints it: 550.54.15, 535.104.05, 570.26. */
+function driverVersion(env: Env, name: string): string | undefined {
+  const value = optionalString(env, name);
+  if (value !== undefined && !/^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$/.test(value)) {
+    throw new ConfigError(name, `must be an NVIDIA driver version such as 550.54.15 (as nvidia-smi prints it), got "${value.slice(0, 40)}"`);
+  }
+  return value;
 }
 
 function logPretty(env: Env, nodeEnv: AppConfig['nodeEnv']): boolean {

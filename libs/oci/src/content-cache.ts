@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** A manifest or blob body as the registry served it. */
 export interface CachedContent {
   readonly body: Buffer;
@@ -5,37 +7,30 @@ export interface CachedContent {
 }
 
 /**
- * Content-addressed bodies (manifests and config blobs) already verified
- * against their digest, bounded by total size, least recently used evicted
- * first. Content under a digest never changes, so entries never expire.
+ * Content-addressed bodies (manifests, config blobs, small artifact blobs) already verified
+ * against their digest, bounded by total size, least recently used evicted first. Content
+ * under a digest never changes, so entries never expire.
  *
- * Callers key entries by registry and repository as well as digest: holding a
- * digest must not give access to content in a repository the caller has not
- * been authorized for.
+ * Callers key entries by registry and repository as well as digest: holding a digest must
+ * not give access to content in a repository the caller has not been authorized for.
  */
 export class ContentCache {
-  private readonly entries = new Map<string, CachedContent>();
-  private totalBytes = 0;
+  private readonly entries: LRUCache<string, CachedContent> | undefined;
 
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): CachedContent | undefined {
-    const entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
+  constructor(maxBytes: number) {
+    this.entries =
+      maxBytes > 0
+        ? new LRUCache<string, CachedContent>({ maxSize: maxBytes, sizeCalculation: (content) => Math.max(1, content.body.length) })
+        : undefined;
   }
 
+  get(key: string): CachedContent | undefined {
+    return this.entries?.get(key);
+  }
+
+  /** Stores the content unless it is larger than the whole budget (then it is simply not kept). */
   set(key: string, content: CachedContent): void {
-    if (content.body.length > this.maxBytes || this.entries.has(key)) return;
+    if (!this.entries || this.entries.has(key)) return;
     this.entries.set(key, content);
-    this.totalBytes += content.body.length;
-    for (const [oldestKey, oldest] of this.entries) {
-      if (this.totalBytes <= this.maxBytes) break;
-      this.entries.delete(oldestKey);
-      this.totalBytes -= oldest.body.length;
-    }
   }
 }

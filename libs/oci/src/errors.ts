@@ -34,6 +34,12 @@ export enum ValidationErrorCode {
   RateLimited = 'rate_limited',
   RegistryError = 'registry_error',
   InvalidReference = 'invalid_reference',
+  /** A layer (or the config) the manifest names is not in the repository: the image cannot be pulled. Permanent. */
+  BlobMissing = 'blob_missing',
+  /** The image's CUDA requirement needs a newer NVIDIA driver than the fleet's GPU_DRIVER_VERSION. Permanent. */
+  CudaUnsupported = 'cuda_unsupported',
+  /** The registry's token realm is plain http:// on a host not listed as insecure. Permanent. */
+  InsecureRealm = 'insecure_realm',
   /** The stored token could not be decrypted (raised by the worker, not by the registry client). */
   CredentialsUnreadable = 'credentials_unreadable',
   /** The org's signature policy requires a signature and none by a trusted key was found. */

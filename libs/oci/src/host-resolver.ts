@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { RegistryError, ValidationErrorCode } from './errors';
+import { LoadingCache } from './loading-cache';
 
 export interface ResolvedAddress {
   readonly address: string;
@@ -11,45 +12,40 @@ export type HostResolver = (hostname: string) => Promise<readonly ResolvedAddres
 
 export const systemResolver: HostResolver = (hostname) => dnsLookup(hostname, { all: true });
 
+const MAX_CACHED_HOSTS = 1_000;
+
 /**
- * Resolves host names through a `HostResolver`, sharing concurrent lookups and
- * reusing answers for a short time: `dns.lookup` runs on libuv's small thread
- * pool, and many validations against one registry would otherwise queue there.
- * Failures are not cached.
+ * Resolves host names through a `HostResolver`, sharing concurrent lookups and reusing
+ * answers for a short time: `dns.lookup` runs on libuv's small thread pool, and many
+ * validations against one registry would otherwise queue there. Failures are not cached.
  */
 export class CachingHostResolver {
-  private readonly cache = new Map<string, { expiresAt: number; addresses: Promise<string[]> }>();
+  private readonly cache: LoadingCache<ResolvedAddress[]> | undefined;
 
   constructor(
     private readonly resolver: HostResolver,
     private readonly ttlMs: number,
-    private readonly clock: () => number,
-  ) {}
-
-  /** All addresses of `hostname`; rejects with a retryable `registry_unreachable` when it does not resolve. */
-  resolve(hostname: string): Promise<string[]> {
-    const now = this.clock();
-    const cached = this.cache.get(hostname);
-    if (cached && cached.expiresAt > now) return cached.addresses;
-
-    const addresses = this.resolver(hostname).then(
-      (results) => {
-        if (results.length === 0) throw unresolvable(hostname);
-        return results.map((r) => r.address);
-      },
-      (error: NodeJS.ErrnoException) => {
-        throw unresolvable(hostname, error.code);
-      },
-    );
-    if (this.ttlMs > 0) {
-      this.cache.set(hostname, { expiresAt: now + this.ttlMs, addresses });
-      addresses.catch(() => this.cache.delete(hostname));
-    }
-    return addresses;
+    clock: () => number,
+  ) {
+    this.cache = ttlMs > 0 ? new LoadingCache(MAX_CACHED_HOSTS, clock) : undefined;
   }
 
-  clear(): void {
-    this.cache.clear();
+  /** All addresses of `hostname`; rejects with a retryable `registry_unreachable` when it does not resolve. */
+  async resolve(hostname: string): Promise<ResolvedAddress[]> {
+    const load = async () => ({ value: await this.lookup(hostname), ttlMs: this.ttlMs });
+    if (!this.cache) return (await load()).value;
+    return (await this.cache.getOrLoad(hostname, load)).value;
+  }
+
+  private async lookup(hostname: string): Promise<ResolvedAddress[]> {
+    let results: readonly ResolvedAddress[];
+    try {
+      results = await this.resolver(hostname);
+    } catch (error) {
+      throw unresolvable(hostname, (error as NodeJS.ErrnoException).code);
+    }
+    if (results.length === 0) throw unresolvable(hostname);
+    return results.map(({ address, family }) => ({ address, family }));
   }
 }
 

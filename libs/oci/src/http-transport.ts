@@ -1,28 +1,29 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { isIP, Socket } from 'node:net';
-import { ConnectionPool, Endpoint } from './connection-pool';
-import { abortReason, raceWithSignal } from './deadline';
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
+import type { Agent, Dispatcher } from 'undici';
+import { abortReason } from './deadline';
 import { EgressPolicy, hostPortKey } from './egress-policy';
 import { RegistryError, ValidationErrorCode } from './errors';
 import { CachingHostResolver, HostResolver, systemResolver } from './host-resolver';
+import { connectionError, EgressRefusedError, isStaleSocketError } from './transport-errors';
+import { createVettedAgent } from './vetted-agent';
+
+export { EgressRefusedError } from './transport-errors';
 
 /**
- * HTTP(S) client for talking to untrusted registries.
+ * HTTP(S) client for talking to untrusted registries, on undici.
  *
- * Every request — to the registry, its token realm, or a redirect target — is
- * vetted by the `EgressPolicy`: the host name is resolved, every address
- * checked, and the connection made through a pool pinned to a checked address
- * (see `ConnectionPool`). Plain HTTP only for hosts listed as insecure.
- *
- * Pooled keep-alive connections are shared by concurrent validations against
- * the same registry.
+ * Every request — to the registry, its token realm, or a redirect target — is vetted by the
+ * `EgressPolicy`: plain HTTP only for hosts listed as insecure, IP literals checked here,
+ * host names checked address by address in the connector's lookup, which pins the socket
+ * to the addresses it checked (see `createVettedAgent`). Credentials never follow a
+ * redirect to another origin. Bodies are capped.
  */
 
 export interface TransportTimeouts {
   /** TCP connect plus TLS handshake. */
   readonly connectTimeoutMs: number;
-  /** From connected to response headers; also the longest silence while reading a body. */
+  /** From the request sent to response headers; also the longest silence while reading a body. */
   readonly headersTimeoutMs: number;
 }
 
@@ -35,7 +36,7 @@ export interface HttpTransportOptions {
   readonly resolver?: HostResolver;
   /** How long a vetted DNS answer is reused; 0 disables caching. */
   readonly dnsCacheTtlMs?: number;
-  /** Concurrent sockets per pinned endpoint. */
+  /** Concurrent connections per origin. */
   readonly maxSocketsPerHost?: number;
   readonly clock?: () => number;
 }
@@ -50,12 +51,14 @@ export interface TransportRequest {
   readonly maxBodyBytes: number;
   /** The error to throw when a successful body exceeds `maxBodyBytes`. */
   readonly onBodyTooLarge: () => RegistryError;
+  /** Only the status and headers of a success matter: its body is not read (a ranged GET as an existence check). */
+  readonly discardBody?: boolean;
   readonly signal: AbortSignal;
 }
 
 export interface TransportResponse {
   readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
+  readonly headers: IncomingHttpHeaders;
   /** Empty for HEAD. For non-2xx responses, at most ERROR_BODY_LIMIT_BYTES (truncated). */
   readonly body: Buffer;
   /** The URL that produced this response, after redirects. */
@@ -67,39 +70,40 @@ export const ERROR_BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_DNS_CACHE_TTL_MS = 30_000;
-const DEFAULT_MAX_SOCKETS_PER_ENDPOINT = 64;
-const CONNECT_FAILURE_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-]);
-const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_)|CERT|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH|^EPROTO$/;
+const DEFAULT_MAX_SOCKETS_PER_ORIGIN = 64;
+/** A discarded body is drained up to this much (so the connection can be reused), else the connection is closed. */
+const DISCARD_DRAIN_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 
-/** One connection attempt failed; tells `send` whether another attempt may help. */
-class AttemptFailure {
-  constructor(
-    readonly error: Error,
-    /** The connection could not be established: another resolved address may work. */
-    readonly tryNextAddress: boolean,
-    /** The server closed an idle keep-alive socket as we reused it: a fresh socket should work. */
-    readonly staleReusedSocket: boolean,
-  ) {}
+/** Where a request goes: scheme, host name (without IPv6 brackets), port, and `host:port` for messages. */
+interface Endpoint {
+  readonly hostname: string;
+  readonly port: number;
+  /** Never the path: redirect URLs may carry signed query strings. */
+  readonly display: string;
+}
+
+/** The request could not be sent or its headers not received; `send` decides whether to try once more. */
+class DispatchFailure {
+  constructor(readonly error: unknown) {}
 }
 
 export class HttpTransport {
-  private readonly resolver: CachingHostResolver;
-  private readonly pool: ConnectionPool;
+  private readonly agent: Agent;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.resolver = new CachingHostResolver(
+    const resolver = new CachingHostResolver(
       options.resolver ?? systemResolver,
       options.dnsCacheTtlMs ?? DEFAULT_DNS_CACHE_TTL_MS,
       options.clock ?? Date.now,
     );
-    this.pool = new ConnectionPool({
+    this.agent = createVettedAgent({
+      egress: options.egress,
+      resolver,
       caPem: options.caPem,
-      maxSocketsPerEndpoint: options.maxSocketsPerHost ?? DEFAULT_MAX_SOCKETS_PER_ENDPOINT,
+      connectTimeoutMs: options.timeouts.connectTimeoutMs,
+      headersTimeoutMs: options.timeouts.headersTimeoutMs,
+      connectionsPerOrigin: options.maxSocketsPerHost ?? DEFAULT_MAX_SOCKETS_PER_ORIGIN,
     });
   }
 
@@ -121,32 +125,27 @@ export class HttpTransport {
   }
 
   /** Closes pooled connections (worker shutdown, tests). */
-  close(): void {
-    this.pool.close();
-    this.resolver.clear();
+  async close(): Promise<void> {
+    await this.agent.destroy();
   }
 
   private async send(request: TransportRequest): Promise<TransportResponse> {
     request.signal.throwIfAborted();
     const endpoint = this.endpointOf(request.url);
-    const addresses = await this.vettedAddresses(endpoint, request.signal);
-    let lastError: Error | undefined;
-    for (const address of addresses) {
-      for (let retriedStaleSocket = false; ; retriedStaleSocket = true) {
-        try {
-          return await this.attempt(endpoint, address, request);
-        } catch (error) {
-          if (!(error instanceof AttemptFailure)) throw error;
-          lastError = error.error;
-          if (error.staleReusedSocket && !retriedStaleSocket) continue;
-          if (error.tryNextAddress) break;
-          throw error.error;
-        }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exchange(endpoint, request);
+      } catch (error) {
+        if (request.signal.aborted) throw abortReason(request.signal);
+        if (!(error instanceof DispatchFailure)) throw error;
+        // A keep-alive connection the server closed as we reused it: one fresh attempt.
+        if (attempt === 1 && isStaleSocketError(error.error)) continue;
+        throw connectionError(endpoint.display, error.error, this.options.timeouts);
       }
     }
-    throw lastError as Error;
   }
 
+  /** Checks the scheme and, for IP literals (which never reach the connector's lookup), the address. */
   private endpointOf(url: URL): Endpoint {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -155,179 +154,79 @@ export class HttpTransport {
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     const display = hostPortKey(hostname, port);
     if (url.protocol === 'http:' && !this.options.egress.allowsPlainHttp(hostname, port)) {
-      throw new RegistryError(
-        ValidationErrorCode.RegistryError,
-        `Refusing to use plain HTTP for ${display}: registries must be reached over HTTPS.`,
-      );
+      throw new EgressRefusedError('plain-http', display);
     }
-    return { protocol: url.protocol, hostname, port, display };
+    if (isIP(hostname) && !this.options.egress.check(hostname, port, [hostname]).allowed) {
+      throw new EgressRefusedError('blocked-address', display);
+    }
+    return { hostname, port, display };
   }
 
-  /** Resolves (or takes the literal IP), then checks every address against the egress policy. */
-  private async vettedAddresses(endpoint: Endpoint, signal: AbortSignal): Promise<string[]> {
-    const addresses = isIP(endpoint.hostname) ? [endpoint.hostname] : await raceWithSignal(this.resolver.resolve(endpoint.hostname), signal);
-    const decision = this.options.egress.check(endpoint.hostname, endpoint.port, addresses);
-    if (!decision.allowed) {
-      throw new RegistryError(
-        ValidationErrorCode.RegistryAddressBlocked,
-        `Connections to ${endpoint.display} are not allowed: it resolves to a non-public network address. Registries must be reachable on the public internet.`,
-      );
-    }
-    return addresses;
-  }
-
-  private attempt(endpoint: Endpoint, address: string, request: TransportRequest): Promise<TransportResponse> {
-    const { connectTimeoutMs, headersTimeoutMs } = this.options.timeouts;
-    const client = endpoint.protocol === 'https:' ? https : http;
-
-    return new Promise<TransportResponse>((resolve, reject) => {
-      let connected = false;
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
-
-      const succeed = (response: TransportResponse) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(response);
-      };
-      const fail = (error: Error, reason: { tryNextAddress?: boolean; staleReusedSocket?: boolean } = {}) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.destroy();
-        reject(new AttemptFailure(error, reason.tryNextAddress ?? false, reason.staleReusedSocket ?? false));
-      };
-      const waitForHeaders = () => {
-        connected = true;
-        clearTimeout(timer);
-        timer = setTimeout(
-          () => fail(timeoutError(endpoint, `send response headers within ${headersTimeoutMs} ms`)),
-          headersTimeoutMs,
-        );
-      };
-
-      const req = client.request({
-        agent: this.pool.agentFor(endpoint, address),
-        host: endpoint.hostname,
-        port: endpoint.port,
-        method: request.method,
+  private async exchange(endpoint: Endpoint, request: TransportRequest): Promise<TransportResponse> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.agent.request({
+        origin: request.url.origin,
         path: request.url.pathname + request.url.search,
+        method: request.method,
         headers: {
-          'User-Agent': this.options.userAgent,
+          'user-agent': this.options.userAgent,
           ...request.headers,
-          ...(request.authorization ? { Authorization: request.authorization } : {}),
+          ...(request.authorization ? { authorization: request.authorization } : {}),
         },
         signal: request.signal,
+        // undici closes the connection after a HEAD unless told not to (for servers that send a
+        // body with HEAD). Registries do not, and a validation sends several HEADs: a new TLS
+        // connection for each cost more than the rest of the request.
+        reset: false,
       });
-
-      // The timers start once the agent hands us a socket: waiting for a free pooled socket is
-      // bounded by the caller's overall deadline (the signal), not by the connect timeout.
-      // (`req.reusedSocket` is not set when a queued request gets a socket freed by another
-      // request, so whether the socket is still connecting is what tells a new one.)
-      let reusedSocket = false;
-      req.on('socket', (socket: Socket) => {
-        if (!socket.connecting) {
-          reusedSocket = true;
-          return waitForHeaders();
-        }
-        timer = setTimeout(
-          () => fail(timeoutError(endpoint, `accept the connection within ${connectTimeoutMs} ms`), { tryNextAddress: true }),
-          connectTimeoutMs,
-        );
-        socket.once(endpoint.protocol === 'https:' ? 'secureConnect' : 'connect', waitForHeaders);
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        if (request.signal.aborted) return fail(abortReason(request.signal));
-        fail(connectionError(endpoint, error), {
-          tryNextAddress: !connected && CONNECT_FAILURE_CODES.has(error.code ?? ''),
-          staleReusedSocket: reusedSocket && error.code === 'ECONNRESET',
-        });
-      });
-      req.on('response', (res: http.IncomingMessage) => {
-        clearTimeout(timer);
-        const status = res.statusCode ?? 0;
-        const respond = (body: Buffer) => succeed({ status, headers: res.headers, body, url: request.url });
-        if (request.method === 'HEAD') {
-          res.resume();
-          return respond(Buffer.alloc(0));
-        }
-        const successful = status >= 200 && status < 300;
-        const limit = successful ? request.maxBodyBytes : ERROR_BODY_LIMIT_BYTES;
-        if (successful && Number(res.headers['content-length']) > limit) {
-          return fail(request.onBodyTooLarge());
-        }
-        req.setTimeout(headersTimeoutMs, () =>
-          fail(timeoutError(endpoint, `send the response body (stalled for ${headersTimeoutMs} ms)`)),
-        );
-        readBody(res, limit).then(
-          ({ body, truncated }) => {
-            if (truncated && successful) return fail(request.onBodyTooLarge());
-            if (truncated) req.destroy(); // do not drain a huge error page; the socket is not reused
-            respond(body);
-          },
-          (error: NodeJS.ErrnoException) => {
-            if (request.signal.aborted) return fail(abortReason(request.signal));
-            fail(connectionError(endpoint, error));
-          },
-        );
-      });
-      req.end();
-    });
+    } catch (error) {
+      throw new DispatchFailure(error);
+    }
+    const { statusCode: status, headers, body } = response;
+    const respond = (bytes: Buffer): TransportResponse => ({ status, headers, body: bytes, url: request.url });
+    const successful = status >= 200 && status < 300;
+    if (request.method === 'HEAD' || (request.discardBody && successful)) {
+      await body.dump({ limit: DISCARD_DRAIN_BYTES }).catch(() => undefined);
+      return respond(EMPTY);
+    }
+    const limit = successful ? request.maxBodyBytes : ERROR_BODY_LIMIT_BYTES;
+    if (successful && Number(headers['content-length']) > limit) {
+      body.destroy();
+      throw request.onBodyTooLarge();
+    }
+    let read: { bytes: Buffer; truncated: boolean };
+    try {
+      read = await readBody(body, limit);
+    } catch (error) {
+      if (request.signal.aborted) throw abortReason(request.signal);
+      throw connectionError(endpoint.display, error, this.options.timeouts);
+    }
+    if (read.truncated && successful) throw request.onBodyTooLarge();
+    return respond(read.bytes);
   }
 }
 
-/** Reads a body up to `limit` bytes; stops reading (truncated) as soon as the limit is passed. */
-function readBody(res: http.IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      if (size + chunk.length > limit) {
-        chunks.push(chunk.subarray(0, limit - size));
-        res.off('data', onData);
-        res.pause();
-        res.on('error', () => undefined); // the caller destroys the response; nothing more to report
-        return resolve({ body: Buffer.concat(chunks), truncated: true });
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-    };
-    res.on('data', onData);
-    res.once('end', () => resolve({ body: Buffer.concat(chunks), truncated: false }));
-    res.once('error', reject);
-    res.once('close', () => {
-      if (!res.complete) reject(Object.assign(new Error('connection closed mid-response'), { code: 'ECONNRESET' }));
-    });
-  });
+/** Reads a body up to `limit` bytes; stops reading (truncated, connection closed) as soon as the limit is passed. */
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      body.destroy();
+      return { bytes: Buffer.concat(chunks), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { bytes: Buffer.concat(chunks), truncated: false };
 }
 
-function parseRedirect(location: string, base: URL): URL {
+function parseRedirect(location: string | string[], base: URL): URL {
   try {
-    return new URL(location, base);
+    return new URL(Array.isArray(location) ? location[0] : location, base);
   } catch {
     throw new RegistryError(ValidationErrorCode.RegistryError, `The registry at ${base.host} sent an invalid redirect.`);
   }
-}
-
-function connectionError(endpoint: Endpoint, error: NodeJS.ErrnoException): RegistryError {
-  if (error instanceof RegistryError) return error;
-  const code = error.code ?? 'ECONNRESET';
-  if (TLS_ERROR_CODE.test(code)) {
-    return new RegistryError(
-      ValidationErrorCode.TlsError,
-      `Could not establish a trusted TLS connection to ${endpoint.display} (${code}). The registry must serve a valid certificate for its host name, signed by a public CA.`,
-    );
-  }
-  return new RegistryError(
-    ValidationErrorCode.RegistryUnreachable,
-    `Could not reach the registry at ${endpoint.display} (${code}). Check the host name and port; the check will be retried.`,
-    { retryable: true },
-  );
-}
-
-function timeoutError(endpoint: Endpoint, what: string): RegistryError {
-  return new RegistryError(ValidationErrorCode.RegistryUnreachable, `The registry at ${endpoint.display} did not ${what}.`, {
-    retryable: true,
-  });
 }

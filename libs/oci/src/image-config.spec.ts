@@ -22,7 +22,28 @@ describe('parseImageConfig', () => {
       env: ['PATH=/usr/bin', 'CUDA_VERSION=12.4.1'],
       labels: { a: 'b' },
       exposedPorts: ['8888/tcp', '53/udp'],
+      entrypoint: null,
+      cmd: null,
+      workingDir: null,
+      user: null,
     });
+  });
+
+  it('reads the start command, working directory and user', () => {
+    const config = parse({ config: { Entrypoint: ['/bin/sh', '-c', 7], Cmd: ['serve'], WorkingDir: '/srv', User: 'app' } });
+    expect(config).toMatchObject({ entrypoint: ['/bin/sh', '-c'], cmd: ['serve'], workingDir: '/srv', user: 'app' });
+    expect(parse({ config: { Entrypoint: null, Cmd: 'serve', WorkingDir: '', User: 5 } })).toMatchObject({
+      entrypoint: null,
+      cmd: null,
+      workingDir: null,
+      user: null,
+    });
+  });
+
+  it('caps what it keeps of a huge start command', () => {
+    const config = parse({ config: { Cmd: Array.from({ length: 1000 }, () => 'x'.repeat(10_000)) } });
+    expect(config.cmd).toHaveLength(256);
+    expect(config.cmd?.[0]).toHaveLength(4096);
   });
 
   it('tolerates a config without the container section or with nulls', () => {

@@ -14,7 +14,17 @@ export interface ImageConfig {
   readonly labels: Readonly<Record<string, string>>;
   /** Keys of `config.ExposedPorts`, e.g. `8888/tcp`, `53/udp`. */
   readonly exposedPorts: readonly string[];
+  /** `config.Entrypoint`, `config.Cmd`: null when unset (the runtime then uses the other, or the base image's). */
+  readonly entrypoint: readonly string[] | null;
+  readonly cmd: readonly string[] | null;
+  /** `config.WorkingDir`, `config.User`: null when unset or empty. */
+  readonly workingDir: string | null;
+  readonly user: string | null;
 }
+
+/** Longest argument list and argument kept for the report (a config blob may be 4 MiB). */
+const MAX_ARGS = 256;
+const MAX_ARG_LENGTH = 4096;
 
 export function parseImageConfig(body: Buffer): ImageConfig {
   let document: unknown;
@@ -37,7 +47,23 @@ export function parseImageConfig(body: Buffer): ImageConfig {
       ? Object.fromEntries(Object.entries(container.Labels).filter((e): e is [string, string] => typeof e[1] === 'string'))
       : {},
     exposedPorts: isObject(container.ExposedPorts) ? Object.keys(container.ExposedPorts) : [],
+    entrypoint: argumentList(container.Entrypoint),
+    cmd: argumentList(container.Cmd),
+    workingDir: shortString(container.WorkingDir),
+    user: shortString(container.User),
   };
+}
+
+function argumentList(value: unknown): string[] | null {
+  if (!Array.isArray(value)) return null;
+  return value
+    .filter((arg): arg is string => typeof arg === 'string')
+    .slice(0, MAX_ARGS)
+    .map((arg) => arg.slice(0, MAX_ARG_LENGTH));
+}
+
+function shortString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, MAX_ARG_LENGTH) : null;
 }
 
 const CUDA_VERSION = /^[0-9][0-9A-Za-z.+_-]{0,31}$/;

@@ -1,46 +1,58 @@
 import { deriveApps } from './apps';
 import { CachedContent } from './content-cache';
-import { computeDigest, parseDigest, verifyDigest } from './digest';
+import { cudaDemandOf, checkFleetDriver, environmentOf, minimumDriver } from './cuda/cuda-requirement';
+import { parseDigest, verifyDigest } from './digest';
 import { RegistryError, ValidationErrorCode } from './errors';
 import { TransportResponse } from './http-transport';
 import { cudaVersionOf, ImageConfig, parseImageConfig } from './image-config';
 import { ImageReference } from './image-reference';
 import { ImageValidationReport } from './image-validation-report';
-import { Descriptor, ImageManifest, parseManifest, Platform, schema1Unsupported } from './manifest';
+import { hasSociIndex, layerFormats } from './lazy-pull';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './limits';
+import { Descriptor, ImageIndex, ImageManifest, parseManifest, Platform, schema1Unsupported } from './manifest';
 import { essenceOf, MANIFEST_ACCEPT, SCHEMA1_MEDIA_TYPES } from './media-types';
 import { describePlatform, isTargetPlatform, selectPlatformManifest } from './platform';
 import { headerValue } from './registry-response';
-import { RepositorySession } from './registry-session';
+import { RepositorySession, SERVER_ERRORS } from './registry-session';
+import { checkLayersPresent, verifiedManifestDigest } from './repository-content';
 
-/** Largest manifest (index or image) we read. */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-/** Largest image configuration blob we read. */
-export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+export { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './limits';
+
+export interface InspectionOptions {
+  /** The fleet's NVIDIA driver: images that need a newer one fail with `cuda_unsupported`. */
+  readonly gpuDriverVersion?: string;
+}
 
 /**
- * Resolves the reference to its linux/amd64 image and reads what the product
- * needs from it:
+ * Resolves the reference to its linux/amd64 image and checks that it will run:
  *
- * 1. HEAD the manifest: checks access with the caller's credentials, resolves
- *    a tag to a digest, and refuses oversized or schema 1 manifests early;
- * 2. GET it (unless this repository's content under that digest is already
- *    cached) and verify its digest;
+ * 1. HEAD the manifest when its answer may be served from the cache (a tag resolved before, a
+ *    cached digest): checks access with the caller's credentials and resolves a tag to a
+ *    digest without counting as a pull (Docker Hub), refusing oversized or schema 1
+ *    manifests early;
+ * 2. GET it (unless this repository's content under that digest is already cached), verify
+ *    its digest and that its body and Content-Type agree on its media type;
  * 3. for an index, pick linux/amd64, then GET that manifest and verify it;
- * 4. GET the config blob, verify its digest, and check its platform.
+ * 4. GET the config blob, verify its digest, check its platform and its CUDA requirement
+ *    against the fleet's driver;
+ * 5. HEAD every layer blob (a few at a time), and look for a SOCI index among the referrers.
  *
- * Manifests and configs are content-addressed, so verified ones are cached per
- * repository: validating the same image again costs one HEAD request.
+ * Manifests and configs are content-addressed, so verified ones are cached per repository:
+ * validating the same image again costs one HEAD request (plus the layer and referrer checks,
+ * which are not content-addressed).
  */
-export async function inspectImage(session: RepositorySession, ref: ImageReference): Promise<ImageValidationReport> {
+export async function inspectImage(session: RepositorySession, ref: ImageReference, options: InspectionOptions = {}): Promise<ImageValidationReport> {
   const { digest: resolvedDigest, content: top } = await resolveTopManifest(session, ref);
   const manifest = parseManifest(top.body, top.contentType);
 
   let image: ImageManifest;
+  let index: ImageIndex | undefined;
   let listedPlatform: Platform | undefined;
   let platformDigest: string;
   if (manifest.kind === 'index') {
     const chosen = selectPlatformManifest(manifest);
     image = await fetchPlatformManifest(session, chosen);
+    index = manifest;
     listedPlatform = chosen.platform;
     platformDigest = chosen.digest;
   } else {
@@ -50,20 +62,56 @@ export async function inspectImage(session: RepositorySession, ref: ImageReferen
 
   const config = await fetchConfig(session, image.config);
   const platform = runnablePlatform(config, listedPlatform);
+  const cuda = cudaOf(config, options.gpuDriverVersion);
+  const [layers, soci] = await Promise.allSettled([checkLayersPresent(session, image.layers), sociIndexed(session, image, platformDigest, index)]);
+  if (layers.status === 'rejected') throw layers.reason;
+  if (soci.status === 'rejected') throw soci.reason;
+
   return {
     resolved_digest: resolvedDigest,
     media_type: manifest.mediaType,
     platform: { os: platform.os, architecture: platform.architecture, ...(platform.variant ? { variant: platform.variant } : {}) },
     platform_digest: platformDigest,
     total_size_bytes: image.layers.reduce((sum, layer) => sum + layer.size, image.config.size),
+    layers: image.layers.length,
+    largest_layer_bytes: image.layers.reduce((largest, layer) => Math.max(largest, layer.size), 0),
+    lazy_pull: { ...layerFormats(image), soci: soci.value },
+    entrypoint: config.entrypoint ? [...config.entrypoint] : null,
+    cmd: config.cmd ? [...config.cmd] : null,
+    working_dir: config.workingDir,
+    user: config.user,
     cuda_version: cudaVersionOf(config),
+    ...cuda,
     apps: deriveApps(config),
   };
 }
 
+/** The image's CUDA requirement and the driver it needs; throws `cuda_unsupported` when the fleet's is too old. */
+function cudaOf(config: ImageConfig, fleetDriver: string | undefined): Pick<ImageValidationReport, 'cuda_requirement' | 'min_driver_version'> {
+  const demand = cudaDemandOf(environmentOf(config.env));
+  const needs = minimumDriver(demand);
+  if (fleetDriver) checkFleetDriver(demand, fleetDriver, needs);
+  return { cuda_requirement: demand.cudaRequirement, min_driver_version: needs.driver ?? null };
+}
+
+/** Whether a SOCI index exists for the image manifest; a recent answer for this repository is reused. */
+async function sociIndexed(session: RepositorySession, image: ImageManifest, digest: string, index: ImageIndex | undefined): Promise<boolean> {
+  const key = session.repositoryKey(digest);
+  const known = session.deps.sociLookups.get(key);
+  if (known !== undefined) return known;
+  const found = await hasSociIndex(session, image, digest, index);
+  session.deps.sociLookups.set(key, found);
+  return found;
+}
+
 async function resolveTopManifest(session: RepositorySession, ref: ImageReference): Promise<{ digest: string; content: CachedContent }> {
-  const head = await precheckManifest(session, ref);
-  // The cache may only answer once this session's own HEAD succeeded: that is the access check.
+  // The HEAD is worth it only when its answer may be served from the cache: a digest whose
+  // content is cached, or a tag this worker resolved before (its content may still be cached).
+  // Otherwise the GET is needed anyway, and it checks access as well as the HEAD.
+  const tag = ref.digest ? undefined : session.repositoryKey(ref.reference);
+  const worthHead = ref.digest ? session.hasCachedContent(ref.digest) : session.deps.resolvedTags.has(tag!);
+  const head = worthHead ? await precheckManifest(session, ref) : { succeeded: false as const };
+  // The cache may only answer once this session's own request succeeded: that is the access check.
   const knownDigest = head.succeeded ? (ref.digest ?? head.digest) : undefined;
   const cached = knownDigest ? session.cachedContent(knownDigest) : undefined;
   if (knownDigest && cached) return { digest: knownDigest, content: cached };
@@ -72,9 +120,10 @@ async function resolveTopManifest(session: RepositorySession, ref: ImageReferenc
     if (error instanceof RegistryError && error.code === ValidationErrorCode.ManifestNotFound) await session.throwIfRepositoryUnknown();
     throw error;
   });
-  const digest = verifiedManifestDigest(response, ref);
+  const digest = verifiedManifestDigest(response, ref.digest, `manifest for ${ref.toString()}`);
   const content = contentOf(response);
   session.cacheContent(digest, content);
+  if (tag) session.deps.resolvedTags.set(tag, true);
   return { digest, content };
 }
 
@@ -92,37 +141,25 @@ type HeadResult = { readonly succeeded: false } | { readonly succeeded: true; re
 /**
  * HEADs the manifest; on success returns its Docker-Content-Digest when usable.
  *
- * Permanent failures are left to the GET, which explains them better: a HEAD
- * response has no body, so it cannot carry the registry's error code
- * (NAME_UNKNOWN vs MANIFEST_UNKNOWN) or message. Transient failures (429, 5xx,
- * network) end the validation here.
+ * Permanent failures, and server errors, are left to the GET, which explains them better: a
+ * HEAD response has no body, so it cannot carry the registry's error code (NAME_UNKNOWN vs
+ * MANIFEST_UNKNOWN; a 503 that says MANIFEST_UNKNOWN is not worth retrying) or message.
+ * Rate limiting and network failures end the validation here.
  */
 async function precheckManifest(session: RepositorySession, ref: ImageReference): Promise<HeadResult> {
   let head: TransportResponse;
   try {
-    head = await session.headManifest(ref.reference, MANIFEST_ACCEPT);
+    head = await session.headManifest(ref.reference, MANIFEST_ACCEPT, SERVER_ERRORS);
   } catch (error) {
     if (error instanceof RegistryError && GET_EXPLAINS_BETTER.has(error.code)) return { succeeded: false };
     throw error;
   }
+  if (head.status >= 500) return { succeeded: false };
   if (Number(headerValue(head, 'content-length')) > MAX_MANIFEST_BYTES) throw manifestTooLarge('image manifest');
   const mediaType = essenceOf(headerValue(head, 'content-type'));
   if (mediaType && SCHEMA1_MEDIA_TYPES.has(mediaType)) throw schema1Unsupported();
   const digest = headerValue(head, 'docker-content-digest')?.trim();
   return { succeeded: true, digest: digest && parseDigest(digest) ? digest : undefined };
-}
-
-/** Verifies the body against Docker-Content-Digest (when usable) and a digest reference; returns the manifest digest. */
-function verifiedManifestDigest(response: TransportResponse, ref: ImageReference): string {
-  const what = `manifest for ${ref.toString()}`;
-  const header = headerValue(response, 'docker-content-digest')?.trim();
-  const usableHeader = header !== undefined && parseDigest(header) ? header : undefined;
-  if (usableHeader) verifyDigest(response.body, usableHeader, what);
-  if (ref.digest) {
-    verifyDigest(response.body, ref.digest, what);
-    return ref.digest;
-  }
-  return usableHeader ?? computeDigest(response.body);
 }
 
 async function fetchPlatformManifest(session: RepositorySession, descriptor: Descriptor): Promise<ImageManifest> {
@@ -134,13 +171,19 @@ async function fetchPlatformManifest(session: RepositorySession, descriptor: Des
   if (manifest.kind !== 'image') {
     throw new RegistryError(ValidationErrorCode.UnsupportedManifest, 'The image index points at another index for linux/amd64; nested indexes are not supported.');
   }
+  if (manifest.mediaType !== descriptor.mediaType) {
+    throw new RegistryError(
+      ValidationErrorCode.UnsupportedManifest,
+      `The image index lists the linux/amd64 manifest as "${descriptor.mediaType}", but it is "${manifest.mediaType}"; a manifest must declare one type.`,
+    );
+  }
   return manifest;
 }
 
 async function fetchConfig(session: RepositorySession, descriptor: Descriptor): Promise<ImageConfig> {
   if (descriptor.size > MAX_CONFIG_BYTES) throw manifestTooLarge('image configuration');
   const content = await fetchVerified(session, descriptor.digest, 'image configuration', () =>
-    session.getBlob(descriptor.digest, `The image configuration ${descriptor.digest}`, MAX_CONFIG_BYTES),
+    session.getBlob(descriptor.digest, 'The image configuration', MAX_CONFIG_BYTES),
   );
   return parseImageConfig(content.body);
 }
@@ -166,9 +209,9 @@ function contentOf(response: TransportResponse): CachedContent {
 }
 
 /**
- * The platform the image runs as. For an index entry, the index already said
- * linux/amd64; the config must not contradict it. A single-platform image must
- * declare linux/amd64 in its config.
+ * The platform the image runs as. For an index entry, the index already said linux/amd64;
+ * the config must not contradict it. A single-platform image must declare linux/amd64 in
+ * its config.
  */
 function runnablePlatform(config: ImageConfig, listed: Platform | undefined): Platform {
   const declared: Platform = {

@@ -6,6 +6,7 @@ import {
   IMAGE_CONFIG_MEDIA_TYPES,
   IMAGE_MANIFEST_MEDIA_TYPES,
   INDEX_MEDIA_TYPES,
+  MANIFEST_MEDIA_TYPES,
   MediaType,
   SCHEMA1_MEDIA_TYPES,
 } from './media-types';
@@ -23,6 +24,10 @@ export interface Descriptor {
   readonly size: number;
   readonly platform?: Platform;
   readonly annotations?: Readonly<Record<string, string>>;
+  /** OCI 1.1: the type of an artifact the descriptor points at (a SOCI index, a signature...); absent for images. */
+  readonly artifactType?: string;
+  /** Where a non-distributable ("foreign") layer can be fetched instead of the registry. */
+  readonly urls?: readonly string[];
 }
 
 /** A multi-platform image: OCI image index or Docker manifest list. */
@@ -38,6 +43,7 @@ export interface ImageManifest {
   readonly mediaType: string;
   readonly config: Descriptor;
   readonly layers: readonly Descriptor[];
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export type Manifest = ImageIndex | ImageManifest;
@@ -45,11 +51,13 @@ export type Manifest = ImageIndex | ImageManifest;
 /**
  * Parses a manifest body. The media type comes from the body's `mediaType`
  * field, else the Content-Type header, else the document's shape (some
- * registries serve `application/json`).
+ * registries serve `application/json`). A body whose `mediaType` disagrees with
+ * a manifest media type in the Content-Type is refused: which of the two a
+ * runtime believes is not defined, and a checked image must be read one way.
  */
 export function parseManifest(body: Buffer, contentType: string | undefined): Manifest {
   const document = parseJsonObject(body);
-  const mediaType = detectMediaType(document, essenceOf(contentType));
+  const mediaType = declaredMediaType(document, contentType);
 
   if (SCHEMA1_MEDIA_TYPES.has(mediaType)) throw schema1Unsupported();
   if (INDEX_MEDIA_TYPES.has(mediaType)) {
@@ -65,12 +73,27 @@ export function parseManifest(body: Buffer, contentType: string | undefined): Ma
       );
     }
     const layers = requireArray(document.layers ?? [], 'layers').map((entry, i) => parseDescriptor(entry, `layers[${i}]`));
-    return { kind: 'image', mediaType, config, layers };
+    return { kind: 'image', mediaType, config, layers, annotations: parseStringMap(document.annotations) };
   }
   throw new RegistryError(
     ValidationErrorCode.UnsupportedManifest,
     `The manifest media type "${printable(mediaType)}" is not a container image format this service supports (OCI image or Docker schema 2).`,
   );
+}
+
+/**
+ * The manifest's media type: its `mediaType` field, else the Content-Type, else its shape.
+ * Refuses a body whose `mediaType` disagrees with a manifest media type in the Content-Type.
+ */
+export function declaredMediaType(document: Record<string, unknown>, contentType: string | undefined): string {
+  const served = essenceOf(contentType);
+  if (served && MANIFEST_MEDIA_TYPES.has(served) && typeof document.mediaType === 'string' && document.mediaType !== served) {
+    throw new RegistryError(
+      ValidationErrorCode.UnsupportedManifest,
+      `The registry served the manifest as "${printable(served)}" but its mediaType says "${printable(document.mediaType)}"; a manifest must declare one type. Push the image again with a current client.`,
+    );
+  }
+  return detectMediaType(document, served);
 }
 
 export function schema1Unsupported(): RegistryError {
@@ -89,7 +112,7 @@ function detectMediaType(document: Record<string, unknown>, contentType: string 
   return contentType ?? 'unknown';
 }
 
-function parseJsonObject(body: Buffer): Record<string, unknown> {
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
   let document: unknown;
   try {
     document = JSON.parse(body.toString('utf8'));
@@ -102,7 +125,7 @@ function parseJsonObject(body: Buffer): Record<string, unknown> {
   return document as Record<string, unknown>;
 }
 
-function parseDescriptor(value: unknown, field: string): Descriptor {
+export function parseDescriptor(value: unknown, field: string): Descriptor {
   if (typeof value !== 'object' || value === null) throw malformed(`"${field}" is not a descriptor`);
   const raw = value as Record<string, unknown>;
   if (typeof raw.mediaType !== 'string') throw malformed(`"${field}.mediaType" is missing`);
@@ -116,6 +139,8 @@ function parseDescriptor(value: unknown, field: string): Descriptor {
     size: raw.size,
     platform: parsePlatform(raw.platform),
     annotations: parseStringMap(raw.annotations),
+    ...(typeof raw.artifactType === 'string' && raw.artifactType !== '' ? { artifactType: raw.artifactType } : {}),
+    ...(Array.isArray(raw.urls) ? { urls: raw.urls.filter((u): u is string => typeof u === 'string').slice(0, 8) } : {}),
   };
 }
 

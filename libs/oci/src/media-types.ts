@@ -8,11 +8,17 @@ export const MediaType = {
   DockerSchema1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
   OciImageConfig: 'application/vnd.oci.image.config.v1+json',
   DockerImageConfig: 'application/vnd.docker.container.image.v1+json',
+  DockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 } as const;
+
+/** OCI 1.1 referrers (and its tag-schema fallback) answer with an image index. */
+export const REFERRERS_ACCEPT = MediaType.OciIndex;
 
 export const INDEX_MEDIA_TYPES: ReadonlySet<string> = new Set([MediaType.OciIndex, MediaType.DockerManifestList]);
 export const IMAGE_MANIFEST_MEDIA_TYPES: ReadonlySet<string> = new Set([MediaType.OciManifest, MediaType.DockerManifest]);
 export const SCHEMA1_MEDIA_TYPES: ReadonlySet<string> = new Set([MediaType.DockerSchema1, MediaType.DockerSchema1Signed]);
+/** Every manifest media type (including schema 1): a Content-Type that names one is a claim about the body. */
+export const MANIFEST_MEDIA_TYPES: ReadonlySet<string> = new Set([...INDEX_MEDIA_TYPES, ...IMAGE_MANIFEST_MEDIA_TYPES, ...SCHEMA1_MEDIA_TYPES]);
 export const IMAGE_CONFIG_MEDIA_TYPES: ReadonlySet<string> = new Set([MediaType.OciImageConfig, MediaType.DockerImageConfig]);
 
 /** Accept header for manifest requests: the multi-platform and single-platform formats we understand. */

@@ -35,7 +35,8 @@ export function isTargetPlatform(platform: Platform): boolean {
 export function selectPlatformManifest(index: ImageIndex): Descriptor & { platform: Platform } {
   const images = index.manifests.filter(
     (d): d is Descriptor & { platform: Platform } =>
-      d.platform !== undefined && !isAttestation(d) && IMAGE_MANIFEST_MEDIA_TYPES.has(d.mediaType),
+      // An entry with an artifactType is not an image (e.g. a SOCI index v2 listed for the same platform).
+      d.platform !== undefined && !isAttestation(d) && d.artifactType === undefined && IMAGE_MANIFEST_MEDIA_TYPES.has(d.mediaType),
   );
   const candidates = images.filter(
     (d) => isTargetPlatform(d.platform) && ACCEPTED_VARIANTS.includes(d.platform.variant),

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Deadline, raceWithSignal } from './deadline';
 import { RegistryError, ValidationErrorCode } from './errors';
-import { ExpiringCache } from './expiring-cache';
-import { HttpTransport, TransportResponse } from './http-transport';
+import { EgressRefusedError, HttpTransport, TransportRequest, TransportResponse } from './http-transport';
+import { LoadingCache } from './loading-cache';
 import { FailureContext, pingErrorFor, registryErrorFor } from './registry-response';
 import { AuthChallenge, parseWwwAuthenticate } from './www-authenticate';
 
@@ -86,15 +86,15 @@ const MAX_CACHED_SCHEMES = 1_000;
 const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 
 export class RegistryAuthenticator {
-  private readonly schemes: ExpiringCache<RegistryAuthScheme>;
-  private readonly tokens: ExpiringCache<string>;
+  private readonly schemes: LoadingCache<RegistryAuthScheme>;
+  private readonly tokens: LoadingCache<string>;
 
   constructor(
     private readonly transport: HttpTransport,
     private readonly options: RegistryAuthenticatorOptions,
   ) {
-    this.schemes = new ExpiringCache(MAX_CACHED_SCHEMES, options.clock);
-    this.tokens = new ExpiringCache(MAX_CACHED_TOKENS, options.clock);
+    this.schemes = new LoadingCache(MAX_CACHED_SCHEMES, options.clock);
+    this.tokens = new LoadingCache(MAX_CACHED_TOKENS, options.clock);
   }
 
   /** How the registry at `baseUrl` (`…/v2/`) authenticates; pings it unless known. */
@@ -113,9 +113,8 @@ export class RegistryAuthenticator {
   async bearerToken(request: BearerTokenRequest): Promise<{ token: string; cached: boolean }> {
     const { scheme, registryHost, scope, credentials } = request;
     const key = [registryHost, scheme.realm, scheme.service ?? '', scope, credentialIdentity(credentials)].join('\n');
-    if (request.fresh) this.tokens.delete(key);
     const load = () => this.shared(`Token request to ${safeHost(scheme.realm)}`, (signal) => this.fetchToken(request, signal));
-    const { value, cached } = await raceWithSignal(this.tokens.getOrLoad(key, load), request.signal);
+    const { value, cached } = await raceWithSignal(this.tokens.getOrLoad(key, load, request.fresh), request.signal);
     return { token: value, cached };
   }
 
@@ -161,7 +160,7 @@ export class RegistryAuthenticator {
     if (scheme.service) url.searchParams.set('service', scheme.service);
     url.searchParams.set('scope', request.scope);
 
-    const response = await this.transport.request({
+    const response = await this.requestToken({
       method: 'GET',
       url,
       headers: { Accept: 'application/json' },
@@ -174,6 +173,21 @@ export class RegistryAuthenticator {
       throw registryErrorFor(response, { kind: 'token' }, { ...failureContext, now: this.options.clock() });
     }
     return parseTokenResponse(response);
+  }
+
+  /** The token request; a realm the egress policy refuses for plain HTTP fails as `insecure_realm`. */
+  private async requestToken(request: TransportRequest): Promise<TransportResponse> {
+    try {
+      return await this.transport.request(request);
+    } catch (error) {
+      if (error instanceof EgressRefusedError && error.reason === 'plain-http') {
+        throw new RegistryError(
+          ValidationErrorCode.InsecureRealm,
+          `The registry's token service ${error.endpoint} uses plain HTTP: credentials and tokens would travel unencrypted. The registry must announce an https:// token realm.`,
+        );
+      }
+      throw error;
+    }
   }
 }
 

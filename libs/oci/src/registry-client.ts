@@ -1,14 +1,16 @@
+import { LRUCache } from 'lru-cache';
 import { ContentCache } from './content-cache';
+import { DRIVER_VERSION } from './cuda/versions';
 import { Deadline } from './deadline';
 import { EgressPolicy, EgressPolicyOptions } from './egress-policy';
 import { InvalidImageReferenceError, RegistryError, ValidationErrorCode } from './errors';
 import { HostResolver } from './host-resolver';
 import { HttpTransport } from './http-transport';
-import { inspectImage } from './image-inspection';
+import { inspectImage, InspectionOptions } from './image-inspection';
 import { ImageReference } from './image-reference';
 import { ImageValidationReport } from './image-validation-report';
 import { RegistryAuthenticator, RegistryCredentials } from './registry-auth';
-import { RepositorySession } from './registry-session';
+import { RepositorySession, RepositorySessionDeps } from './registry-session';
 
 export interface RegistryTimeouts {
   /** TCP connect plus TLS handshake, per connection. */
@@ -38,12 +40,25 @@ export interface RegistryClientOptions {
   maxSocketsPerHost?: number;
   /** Budget for verified manifests and configs kept across validations (default 32 MiB; 0 disables). */
   contentCacheBytes?: number;
+  /**
+   * The NVIDIA driver the fleet runs (e.g. `550.54.15`): images whose CUDA requirement needs
+   * a newer one fail with `cuda_unsupported`. Without it, the requirement is only reported.
+   */
+  gpuDriverVersion?: string;
   /** Milliseconds since the epoch; tests substitute it to expire cached tokens. */
   clock?: () => number;
 }
 
 const DEFAULT_USER_AGENT = 'airuntime-template-validator/1.0';
 const DEFAULT_CONTENT_CACHE_BYTES = 32 * 1024 * 1024;
+/** How long "this registry has no referrers API" is believed (like the auth scheme). */
+const REFERRERS_SUPPORT_TTL_MS = 10 * 60 * 1000;
+/**
+ * How long a layer seen present, or a referrers lookup, is believed. Neither is
+ * content-addressed (a blob can be garbage-collected, an index pushed): long enough for a
+ * burst of validations of one image, short against the re-validation interval.
+ */
+const RECENT_TTL_MS = 60 * 1000;
 
 /**
  * Validates container images against their (untrusted, user-chosen) OCI
@@ -54,7 +69,8 @@ const DEFAULT_CONTENT_CACHE_BYTES = 32 * 1024 * 1024;
 export class RegistryClient {
   private readonly transport: HttpTransport;
   private readonly authenticator: RegistryAuthenticator;
-  private readonly contentCache: ContentCache;
+  private readonly sessionDeps: RepositorySessionDeps;
+  private readonly inspection: InspectionOptions;
   private readonly egress: EgressPolicy;
   private readonly timeouts: RegistryTimeouts;
   private readonly clock: () => number;
@@ -76,12 +92,26 @@ export class RegistryClient {
       clock: this.clock,
       requestTimeoutMs: this.timeouts.totalTimeoutMs,
     });
-    this.contentCache = new ContentCache(options.contentCacheBytes ?? DEFAULT_CONTENT_CACHE_BYTES);
+    if (options.gpuDriverVersion !== undefined && !DRIVER_VERSION.test(options.gpuDriverVersion)) {
+      throw new Error(`gpuDriverVersion "${options.gpuDriverVersion}" is not a driver version such as 550.54.15`);
+    }
+    this.inspection = { gpuDriverVersion: options.gpuDriverVersion };
+    this.sessionDeps = {
+      transport: this.transport,
+      authenticator: this.authenticator,
+      contentCache: new ContentCache(options.contentCacheBytes ?? DEFAULT_CONTENT_CACHE_BYTES),
+      withoutReferrersApi: new LRUCache({ max: 1_000, ttl: REFERRERS_SUPPORT_TTL_MS, perf: { now: this.clock } }),
+      presentBlobs: new LRUCache({ max: 100_000, ttl: RECENT_TTL_MS, perf: { now: this.clock } }),
+      sociLookups: new LRUCache({ max: 10_000, ttl: RECENT_TTL_MS, perf: { now: this.clock } }),
+      resolvedTags: new LRUCache({ max: 10_000 }),
+      clock: this.clock,
+    };
   }
 
   /**
-   * Checks that the image exists, is readable with the given credentials and
-   * runs on linux/amd64, and reports what the product stores about it.
+   * Checks that the image exists, is readable with the given credentials, runs on
+   * linux/amd64 with the fleet's GPU driver, and that every layer can be pulled; reports what
+   * the product stores about it.
    *
    * Throws `RegistryError` (see `retryable`). If `signal` aborts, rejects with
    * its reason instead.
@@ -95,17 +125,16 @@ export class RegistryClient {
     checkCredentials(credentials);
     const deadline = new Deadline(this.timeouts.totalTimeoutMs, `Validating ${ref.toString()}`, signal);
     try {
-      const deps = { transport: this.transport, authenticator: this.authenticator, contentCache: this.contentCache, clock: this.clock };
-      const session = new RepositorySession(deps, this.apiBaseUrl(ref), ref, credentials, deadline.signal);
-      return await inspectImage(session, ref);
+      const session = new RepositorySession(this.sessionDeps, this.apiBaseUrl(ref), ref, credentials, deadline.signal);
+      return await inspectImage(session, ref, this.inspection);
     } finally {
       deadline.clear();
     }
   }
 
   /** Closes pooled connections. */
-  close(): void {
-    this.transport.close();
+  async close(): Promise<void> {
+    await this.transport.close();
   }
 
   /** `https://<apiHost>/v2/`, or plain http when the host:port is listed as insecure. */

@@ -58,8 +58,7 @@ export function registryDetail(entries: readonly RegistryErrorEntry[], secrets: 
  * The error for responses that may succeed later (408, 429, 5xx), else
  * undefined. 429 is `rate_limited`; the others `registry_unreachable`.
  */
-export function transientError(response: TransportResponse, host: string, now: number): RegistryError | undefined {
-  const { status } = response;
+export function transientError(response: TransportResponse, host: string, now: number, status = response.status): RegistryError | undefined {
   const retryAfterMs = parseRetryAfter(headerValue(response, 'retry-after'), now);
   if (status === 429) {
     return new RegistryError(
@@ -78,6 +77,31 @@ export function transientError(response: TransportResponse, host: string, now: n
   return undefined;
 }
 
+/**
+ * The distribution-spec error codes that say what happened whatever the HTTP status, as the
+ * status they mean: a 5xx whose body says MANIFEST_UNKNOWN, NAME_UNKNOWN or DENIED is a
+ * permanent answer (some registries and proxies send 500 or 503 for them), and
+ * TOOMANYREQUESTS is rate limiting even without a 429.
+ */
+const STATUS_OF_REGISTRY_CODE: Readonly<Record<string, number>> = {
+  UNAUTHORIZED: 401,
+  DENIED: 403,
+  NAME_UNKNOWN: 404,
+  MANIFEST_UNKNOWN: 404,
+  BLOB_UNKNOWN: 404,
+  TOOMANYREQUESTS: 429,
+};
+
+/** The status the response means: from the first error entry with a code in STATUS_OF_REGISTRY_CODE, else its own. */
+function effectiveStatus(response: TransportResponse, entries: readonly RegistryErrorEntry[]): number {
+  if (response.status >= 200 && response.status < 400) return response.status;
+  for (const entry of entries) {
+    const status = entry.code ? STATUS_OF_REGISTRY_CODE[entry.code] : undefined;
+    if (status) return status;
+  }
+  return response.status;
+}
+
 /** A single header value (the first, when repeated). */
 export function headerValue(response: TransportResponse, name: string): string | undefined {
   const value = response.headers[name];
@@ -89,7 +113,8 @@ export type RequestTarget =
   | { readonly kind: 'token' }
   | { readonly kind: 'tag-list' }
   | { readonly kind: 'manifest'; readonly description: string }
-  | { readonly kind: 'blob'; readonly description: string };
+  | { readonly kind: 'blob'; readonly description: string; readonly digest: string }
+  | { readonly kind: 'referrers' };
 
 export interface FailureContext {
   /** Registry as the user wrote it, e.g. `ghcr.io`. */
@@ -109,13 +134,13 @@ export interface FailureContext {
 /** Maps a non-2xx registry or token-service response to a typed, user-facing error. */
 export function registryErrorFor(response: TransportResponse, target: RequestTarget, context: FailureContext): RegistryError {
   const host = response.url.host;
-  const transient = transientError(response, host, context.now);
+  const entries = parseRegistryErrors(response.body);
+  const status = effectiveStatus(response, entries);
+  const transient = transientError(response, host, context.now, status);
   if (transient) return transient;
 
-  const entries = parseRegistryErrors(response.body);
   const detail = registryDetail(entries, context.secrets);
   const said = detail ? ` The registry said: "${detail}".` : '';
-  const { status } = response;
 
   if (status === 401) {
     if (!context.hasCredentials) {
@@ -148,11 +173,14 @@ export function registryErrorFor(response: TransportResponse, target: RequestTar
       return new RegistryError(ValidationErrorCode.ManifestNotFound, `${target.description} was not found in ${context.repository}.`);
     }
     if (target.kind === 'blob') {
-      return new RegistryError(ValidationErrorCode.RegistryError, `${target.description} is missing from ${context.repository}; push the image again.`);
+      return new RegistryError(
+        ValidationErrorCode.BlobMissing,
+        `${target.description} (${target.digest}) is missing from ${context.repository}: the image cannot be pulled. Push the image again.`,
+      );
     }
   }
   const service = target.kind === 'token' ? `The token service at ${host}` : `The registry at ${host}`;
-  return new RegistryError(ValidationErrorCode.RegistryError, `${service} answered HTTP ${status}.${said}`);
+  return new RegistryError(ValidationErrorCode.RegistryError, `${service} answered HTTP ${response.status}.${said}`);
 }
 
 /** Maps a failed `GET /v2/` (other than 401) without naming any repository: the ping is shared by all callers. */

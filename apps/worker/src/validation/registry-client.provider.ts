@@ -3,7 +3,7 @@ import { Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigError } from '@app/config';
 import { RegistryClient } from '@app/oci';
 
-/** One RegistryClient per worker process: it pools connections and caches registry tokens. */
+/** One RegistryClient per worker process: it pools connections and caches registry tokens; it knows the fleet's GPU driver. */
 export const registryClientProvider: Provider = {
   provide: RegistryClient,
   inject: [APP_CONFIG],
@@ -20,6 +20,7 @@ export const registryClientProvider: Provider = {
         totalTimeoutMs: config.registry.totalTimeoutMs,
       },
       maxSocketsPerHost: Math.max(16, config.validation.concurrency),
+      gpuDriverVersion: config.gpu.driverVersion,
     }),
 };
 

@@ -61,8 +61,8 @@ export class TemplateValidationService implements OnApplicationShutdown {
   }
 
   /** Last shutdown phase, after the processor drained (onModuleDestroy): close pooled sockets. */
-  onApplicationShutdown(): void {
-    this.registry.close();
+  async onApplicationShutdown(): Promise<void> {
+    await this.registry.close();
   }
 
   private async credentials(template: TemplateForValidation): Promise<RegistryCredentials | undefined> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -19,7 +20,7 @@ const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Verified tokens are remembered this long at most (never past their exp)... */
 const VERIFIED_CACHE_MS = 60_000;
-/** ...and this many at most, oldest dropped first. */
+/** ...and this many at most, least recently used dropped first. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Injection token: where the JWKS comes from (file, URL, or the generated dev key set). */
@@ -39,7 +40,7 @@ export class AccessTokenVerifier {
    * for many requests, so a successful verification is remembered until the token expires
    * or for a minute, whichever is sooner.
    */
-  private readonly verified = new Map<string, { caller: Caller; until: number }>();
+  private readonly verified = new LRUCache<string, Caller>({ max: VERIFIED_CACHE_SIZE, ttlAutopurge: false });
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,16 +69,15 @@ export class AccessTokenVerifier {
   async verify(authorization: string | undefined): Promise<Caller> {
     const token = this.extractToken(authorization);
     const remembered = this.verified.get(token);
-    if (remembered && remembered.until > Date.now()) return remembered.caller;
+    if (remembered) return remembered;
     const { caller, expiresAt } = await this.verifyToken(token);
     this.remember(token, caller, expiresAt);
     return caller;
   }
 
   private remember(token: string, caller: Caller, expiresAtMs: number | undefined): void {
-    this.verified.delete(token);
-    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { caller, until: Math.min(Date.now() + VERIFIED_CACHE_MS, expiresAtMs ?? Infinity) });
+    const ttl = Math.min(VERIFIED_CACHE_MS, (expiresAtMs ?? Infinity) - Date.now());
+    if (ttl >= 1) this.verified.set(token, caller, { ttl: Math.floor(ttl) });
   }
 
   private async verifyToken(token: string): Promise<{ caller: Caller; expiresAt?: number }> {

@@ -1,73 +1,26 @@
 /**
- * Test-only: a small in-process OCI registry (distribution-spec subset) with a
- * Docker-style token service, for the RegistryClient unit specs. Not exported
- * from the library.
+ * Test-only: a small in-process OCI registry (distribution-spec subset) with a Docker-style
+ * token service, for the RegistryClient unit specs, where a misbehaving registry is what is
+ * tested (the e2e suites use Debian's docker-registry). Not exported from the library.
  */
-import { createHash } from 'node:crypto';
 import * as http from 'node:http';
-import * as https from 'node:https';
-import { AddressInfo } from 'node:net';
 import { MediaType } from '../media-types';
+import { basicHeader, RecordedRequest, RequestHandler, sendJson, sha256, TestServer } from './test-server';
 
-export interface RecordedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly authorization: string | undefined;
-  readonly host: string | undefined;
-}
-
-export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-/** An HTTP(S) server on 127.0.0.1 that records every request it receives. */
-export class TestServer {
-  readonly requests: RecordedRequest[] = [];
-
-  private constructor(
-    private readonly server: http.Server,
-    readonly port: number,
-    readonly protocol: 'http' | 'https',
-    private readonly listenHost: string,
-  ) {}
-
-  static async start(handler: RequestHandler, tls?: { key: string; cert: string }, listenHost = '127.0.0.1'): Promise<TestServer> {
-    let instance: TestServer | undefined;
-    const listener: RequestHandler = (req, res) => {
-      instance?.requests.push({
-        method: req.method ?? '',
-        path: req.url ?? '',
-        authorization: req.headers.authorization,
-        host: req.headers.host,
-      });
-      handler(req, res);
-    };
-    const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, listenHost, resolve));
-    instance = new TestServer(server, (server.address() as AddressInfo).port, tls ? 'https' : 'http', listenHost);
-    return instance;
-  }
-
-  /** `127.0.0.1:<port>`, or `[::1]:<port>` when listening on IPv6 loopback. */
-  get host(): string {
-    return this.listenHost.includes(':') ? `[${this.listenHost}]:${this.port}` : `${this.listenHost}:${this.port}`;
-  }
-
-  requestsTo(pathPrefix: string): RecordedRequest[] {
-    return this.requests.filter((r) => r.path.startsWith(pathPrefix));
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-export function sha256(content: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
-}
+export { basicHeader, sendJson, sha256, TestServer } from './test-server';
+export type { RecordedRequest, RequestHandler } from './test-server';
 
 interface StoredContent {
   readonly body: Buffer;
   readonly mediaType: string;
+}
+
+export interface LayerSpec {
+  size: number;
+  mediaType?: string;
+  annotations?: Record<string, string>;
+  /** The layer is named by the manifest but was never uploaded. */
+  missing?: boolean;
 }
 
 export interface ImageSpec {
@@ -76,7 +29,14 @@ export interface ImageSpec {
   env?: string[];
   exposedPorts?: string[];
   labels?: Record<string, string>;
+  entrypoint?: string[];
+  cmd?: string[];
+  workingDir?: string;
+  user?: string;
+  /** Sizes of the layers (default [1000, 2500]), or their full specs. */
   layerSizes?: number[];
+  layers?: LayerSpec[];
+  annotations?: Record<string, string>;
 }
 
 export interface BuiltImage {
@@ -85,6 +45,7 @@ export interface BuiltImage {
   readonly configDigest: string;
   readonly configSize: number;
   readonly layerSizes: number[];
+  readonly layerDigests: string[];
 }
 
 export type RegistryAuthMode =
@@ -94,13 +55,15 @@ export type RegistryAuthMode =
   | { kind: 'bearer'; username?: string; password?: string; realm?: string; expiresIn?: number };
 
 /**
- * Serves `/v2/`, manifests, blobs and `/token`. Behaviour for a path can be
- * replaced with `override(pathPrefix, handler)`.
+ * Serves `/v2/`, manifests, blobs, tag lists, `/token`, and (when `referrersApi` is set) the
+ * OCI 1.1 referrers API; without it, like distribution 2.x, `referrers/` is a 404. Behaviour
+ * for a path can be replaced with `override(pathPrefix, handler)`.
  */
 export class FakeRegistry {
   readonly manifests = new Map<string, StoredContent>();
   readonly blobs = new Map<string, StoredContent>();
   auth: RegistryAuthMode = { kind: 'anonymous' };
+  referrersApi = false;
   /** Repositories a bearer token grants even to anonymous users. */
   readonly publicRepositories = new Set<string>();
   private readonly overrides: Array<[string, RequestHandler]> = [];
@@ -122,6 +85,11 @@ export class FakeRegistry {
     return this.server.requestsTo('/token');
   }
 
+  /** `METHOD path` of every request, for asserting which requests a validation sent. */
+  get requestLines(): string[] {
+    return this.server.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
   addBlob(repository: string, body: Buffer, mediaType = 'application/octet-stream'): string {
     const digest = sha256(body);
     this.blobs.set(`${repository}@${digest}`, { body, mediaType });
@@ -134,58 +102,85 @@ export class FakeRegistry {
     return digest;
   }
 
-  /** Stores a single-platform image (config + manifest) and tags it. */
+  /** Stores a single-platform image (config, layers, manifest) and tags it. */
   addImage(repository: string, tag: string | undefined, spec: ImageSpec = {}): BuiltImage {
+    const container: Record<string, unknown> = {
+      Env: spec.env ?? ['PATH=/usr/local/bin:/usr/bin', 'CUDA_VERSION=12.4.1'],
+      ExposedPorts: Object.fromEntries((spec.exposedPorts ?? ['8888/tcp']).map((p) => [p, {}])),
+      Labels: spec.labels ?? {},
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+      ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+      ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+      ...(spec.user ? { User: spec.user } : {}),
+    };
     const config = Buffer.from(
-      JSON.stringify({
-        architecture: spec.architecture ?? 'amd64',
-        os: spec.os ?? 'linux',
-        config: {
-          Env: spec.env ?? ['PATH=/usr/local/bin:/usr/bin', 'CUDA_VERSION=12.4.1'],
-          ExposedPorts: Object.fromEntries((spec.exposedPorts ?? ['8888/tcp']).map((p) => [p, {}])),
-          Labels: spec.labels ?? {},
-        },
-        rootfs: { type: 'layers', diff_ids: [] },
-      }),
+      JSON.stringify({ architecture: spec.architecture ?? 'amd64', os: spec.os ?? 'linux', config: container, rootfs: { type: 'layers', diff_ids: [] } }),
     );
     const configDigest = this.addBlob(repository, config, MediaType.OciImageConfig);
-    const layerSizes = spec.layerSizes ?? [1000, 2500];
+    const layers: LayerSpec[] = spec.layers ?? (spec.layerSizes ?? [1000, 2500]).map((size) => ({ size }));
+    const layerDigests = layers.map((layer, i) => {
+      const body = Buffer.from(`layer-${i}-${layer.size}-${repository}`);
+      return layer.missing ? sha256(body) : this.addBlob(repository, body);
+    });
     const manifestBody = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
         mediaType: MediaType.OciManifest,
         config: { mediaType: MediaType.OciImageConfig, digest: configDigest, size: config.length },
-        layers: layerSizes.map((size, i) => ({
-          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-          digest: sha256(`layer-${i}-${size}`),
-          size,
+        layers: layers.map((layer, i) => ({
+          mediaType: layer.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip',
+          digest: layerDigests[i],
+          size: layer.size,
+          ...(layer.annotations ? { annotations: layer.annotations } : {}),
         })),
+        ...(spec.annotations ? { annotations: spec.annotations } : {}),
       }),
     );
     const manifestDigest = this.putManifest(repository, tag ? [tag] : [], manifestBody, MediaType.OciManifest);
-    return { manifestDigest, manifestBody, configDigest, configSize: config.length, layerSizes };
+    return { manifestDigest, manifestBody, configDigest, configSize: config.length, layerSizes: layers.map((l) => l.size), layerDigests };
   }
 
-  /** Stores an index over the given platform images and tags it. */
+  /** Stores an index over the given platform images (and any extra descriptors) and tags it. */
   addIndex(
     repository: string,
     tag: string,
     entries: Array<{ platform: { os: string; architecture: string; variant?: string }; image: BuiltImage; annotations?: Record<string, string> }>,
+    extra: Record<string, unknown>[] = [],
   ): string {
     const body = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
         mediaType: MediaType.OciIndex,
-        manifests: entries.map((e) => ({
-          mediaType: MediaType.OciManifest,
-          digest: e.image.manifestDigest,
-          size: e.image.manifestBody.length,
-          platform: e.platform,
-          ...(e.annotations ? { annotations: e.annotations } : {}),
-        })),
+        manifests: [
+          ...entries.map((e) => ({
+            mediaType: MediaType.OciManifest,
+            digest: e.image.manifestDigest,
+            size: e.image.manifestBody.length,
+            platform: e.platform,
+            ...(e.annotations ? { annotations: e.annotations } : {}),
+          })),
+          ...extra,
+        ],
       }),
     );
     return this.putManifest(repository, [tag], body, MediaType.OciIndex);
+  }
+
+  /** An artifact manifest whose `subject` is `subjectDigest` (found through the referrers API or its tag schema). */
+  addReferrer(repository: string, subjectDigest: string, artifactType: string, tags: string[] = []): string {
+    const config = Buffer.from('{}');
+    const configDigest = this.addBlob(repository, config, 'application/vnd.oci.empty.v1+json');
+    const body = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        artifactType,
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: configDigest, size: config.length },
+        layers: [],
+        subject: { mediaType: MediaType.OciManifest, digest: subjectDigest, size: 1 },
+      }),
+    );
+    return this.putManifest(repository, tags, body, MediaType.OciManifest);
   }
 
   async close(): Promise<void> {
@@ -203,11 +198,13 @@ export class FakeRegistry {
     }
     const tagList = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
     if (tagList) return this.handleTagList(req, res, tagList[1]);
+    const referrers = /^\/v2\/(.+)\/referrers\/([^/]+)$/.exec(url.pathname);
+    if (referrers && this.referrersApi) return this.handleReferrers(req, res, referrers[1], referrers[2]);
     const match = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname);
     if (!match) return sendJson(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'no route' }] });
     const [, repository, kind, reference] = match;
     if (!this.authorized(req, repository)) return this.challenge(res, repository);
-    if (![...this.manifests.keys()].some((key) => key.startsWith(`${repository}:`))) {
+    if (!this.hasRepository(repository)) {
       return sendJson(res, 404, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
     }
     const content = kind === 'manifests' ? this.manifests.get(`${repository}:${reference}`) : this.blobs.get(`${repository}@${reference}`);
@@ -223,14 +220,32 @@ export class FakeRegistry {
     res.end(req.method === 'HEAD' ? undefined : content.body);
   }
 
+  private hasRepository(repository: string): boolean {
+    return [...this.manifests.keys()].some((key) => key.startsWith(`${repository}:`));
+  }
+
   private handleTagList(req: http.IncomingMessage, res: http.ServerResponse, repository: string): void {
     if (!this.authorized(req, repository)) return this.challenge(res, repository);
     const prefix = `${repository}:`;
-    const tags = [...this.manifests.keys()].filter((k) => k.startsWith(prefix) && !k.includes('@') && !k.slice(prefix.length).includes(':'));
-    if (tags.length === 0 && ![...this.manifests.keys()].some((k) => k.startsWith(prefix))) {
+    const tags = [...this.manifests.keys()].filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes(':'));
+    if (tags.length === 0 && !this.hasRepository(repository)) {
       return sendJson(res, 404, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
     }
     sendJson(res, 200, { name: repository, tags: tags.map((k) => k.slice(prefix.length)) });
+  }
+
+  private handleReferrers(req: http.IncomingMessage, res: http.ServerResponse, repository: string, digest: string): void {
+    if (!this.authorized(req, repository)) return this.challenge(res, repository);
+    const seen = new Set<string>();
+    const manifests: Record<string, unknown>[] = [];
+    for (const [key, content] of this.manifests) {
+      if (!key.startsWith(`${repository}:`) || seen.has(sha256(content.body))) continue;
+      const document = JSON.parse(content.body.toString()) as { subject?: { digest?: string }; artifactType?: string; annotations?: unknown };
+      if (document.subject?.digest !== digest) continue;
+      seen.add(sha256(content.body));
+      manifests.push({ mediaType: content.mediaType, digest: sha256(content.body), size: content.body.length, artifactType: document.artifactType });
+    }
+    sendJson(res, 200, { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests }, { 'Content-Type': MediaType.OciIndex });
   }
 
   private authorized(req: http.IncomingMessage, repository: string): boolean {
@@ -265,8 +280,7 @@ export class FakeRegistry {
     const scope = url.searchParams.get('scope') ?? '';
     const repository = /^repository:(.+):pull$/.exec(scope)?.[1] ?? '';
     const header = req.headers.authorization;
-    const hasValidCredentials =
-      this.auth.username !== undefined && header === basicHeader(this.auth.username, this.auth.password ?? '');
+    const hasValidCredentials = this.auth.username !== undefined && header === basicHeader(this.auth.username, this.auth.password ?? '');
     if (header !== undefined && !hasValidCredentials) {
       return sendJson(res, 401, { details: 'incorrect username or password' });
     }
@@ -277,14 +291,9 @@ export class FakeRegistry {
     if (this.auth.expiresIn !== undefined) body.expires_in = this.auth.expiresIn;
     sendJson(res, 200, body);
   }
-}
 
-export function basicHeader(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-}
-
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  /** Forgets every issued token (the registry no longer accepts them). */
+  revokeTokens(): void {
+    this.issuedTokens.clear();
+  }
 }
