@@ -4,8 +4,11 @@ import type { Agent, Dispatcher } from 'undici';
 import { abortReason } from './deadline';
 import { EgressPolicy, hostPortKey } from './egress-policy';
 import { RegistryError, ValidationErrorCode } from './errors';
+import { HostBusyError, HostGate, ReleasePermit } from './host-gate';
 import { CachingHostResolver, HostResolver, systemResolver } from './host-resolver';
+import { parseRetryAfter } from './retry-after';
 import { connectionError, EgressRefusedError, isStaleSocketError } from './transport-errors';
+import { RegistryRequestKind, ValidationTrace } from './validation-trace';
 import { createVettedAgent } from './vetted-agent';
 
 export { EgressRefusedError } from './transport-errors';
@@ -38,6 +41,8 @@ export interface HttpTransportOptions {
   readonly dnsCacheTtlMs?: number;
   /** Concurrent connections per origin. */
   readonly maxSocketsPerHost?: number;
+  /** Admits every request (each redirect hop to its own host); none: no limit beyond the connection pool. */
+  readonly hostGate?: HostGate;
   readonly clock?: () => number;
 }
 
@@ -54,6 +59,9 @@ export interface TransportRequest {
   /** Only the status and headers of a success matter: its body is not read (a ranged GET as an existence check). */
   readonly discardBody?: boolean;
   readonly signal: AbortSignal;
+  /** What the request is for, and the validation's trace to count it in (redirect hops count as `redirect`). */
+  readonly kind?: RegistryRequestKind;
+  readonly trace?: ValidationTrace;
 }
 
 export interface TransportResponse {
@@ -74,6 +82,7 @@ const DEFAULT_MAX_SOCKETS_PER_ORIGIN = 64;
 /** A discarded body is drained up to this much (so the connection can be reused), else the connection is closed. */
 const DISCARD_DRAIN_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+const NO_GATE: ReleasePermit = () => undefined;
 
 /** Where a request goes: scheme, host name (without IPv6 brackets), port, and `host:port` for messages. */
 interface Endpoint {
@@ -112,7 +121,7 @@ export class HttpTransport {
     let url = request.url;
     let authorization = request.authorization;
     for (let redirects = 0; ; redirects++) {
-      const response = await this.send({ ...request, url, authorization });
+      const response = await this.send({ ...request, url, authorization }, redirects === 0 ? (request.kind ?? 'external') : 'redirect');
       const location = response.headers.location;
       if (!REDIRECT_STATUSES.has(response.status) || !location) return response;
       if (redirects === MAX_REDIRECTS) {
@@ -129,20 +138,56 @@ export class HttpTransport {
     await this.agent.destroy();
   }
 
-  private async send(request: TransportRequest): Promise<TransportResponse> {
+  /** One request to one host, admitted by the host gate and holding its permit until the response is read. */
+  private async send(request: TransportRequest, kind: RegistryRequestKind): Promise<TransportResponse> {
     request.signal.throwIfAborted();
     const endpoint = this.endpointOf(request.url);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.exchange(endpoint, request);
-      } catch (error) {
-        if (request.signal.aborted) throw abortReason(request.signal);
-        if (!(error instanceof DispatchFailure)) throw error;
-        // A keep-alive connection the server closed as we reused it: one fresh attempt.
-        if (attempt === 1 && isStaleSocketError(error.error)) continue;
-        throw connectionError(endpoint.display, error.error, this.options.timeouts);
+    const release = await this.admit(endpoint, request.signal);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        request.trace?.record(request.method, kind);
+        try {
+          const response = await this.exchange(endpoint, request);
+          if (response.status === 429) await this.pauseHost(endpoint, response);
+          return response;
+        } catch (error) {
+          if (request.signal.aborted) throw abortReason(request.signal);
+          if (!(error instanceof DispatchFailure)) throw error;
+          // A keep-alive connection the server closed as we reused it: one fresh attempt.
+          if (attempt === 1 && isStaleSocketError(error.error)) continue;
+          throw connectionError(endpoint.display, error.error, this.options.timeouts);
+        }
       }
+    } finally {
+      release();
     }
+  }
+
+  /** A permit for the endpoint's host; a host paused or busy for too long fails as `rate_limited` (the queue retries it). */
+  private async admit(endpoint: Endpoint, signal: AbortSignal): Promise<ReleasePermit> {
+    const gate = this.options.hostGate;
+    if (!gate) return NO_GATE;
+    try {
+      return await gate.acquire(endpoint.display, signal);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      if (!(error instanceof HostBusyError)) throw error;
+      const message =
+        error.reason === 'paused'
+          ? `The registry at ${endpoint.display} asked to slow down (HTTP 429 with Retry-After); requests to it are paused for every validation until then. The check will be retried.`
+          : `Requests to ${endpoint.display} are queued behind other validations (a few at a time per registry host). The check will be retried.`;
+      throw new RegistryError(ValidationErrorCode.RateLimited, message, { retryable: true, retryAfterMs: error.retryAfterMs });
+    }
+  }
+
+  /** A 429 with Retry-After holds every request to the host until then (before this request's permit is released). */
+  private async pauseHost(endpoint: Endpoint, response: TransportResponse): Promise<void> {
+    const gate = this.options.hostGate;
+    const header = response.headers['retry-after'];
+    // Wall-clock time: an HTTP-date is absolute, and the gate is shared with other processes.
+    const now = Date.now();
+    const waitMs = parseRetryAfter(Array.isArray(header) ? header[0] : header, now);
+    if (gate && waitMs !== undefined && waitMs > 0) await gate.pause(endpoint.display, now + waitMs);
   }
 
   /** Checks the scheme and, for IP literals (which never reach the connector's lookup), the address. */

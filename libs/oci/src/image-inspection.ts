@@ -1,6 +1,6 @@
 import { deriveApps } from './apps';
 import { CachedContent } from './content-cache';
-import { cudaDemandOf, checkFleetDriver, environmentOf, minimumDriver } from './cuda/cuda-requirement';
+import { cudaReportOf } from './cuda/cuda-requirement';
 import { parseDigest, verifyDigest } from './digest';
 import { RegistryError, ValidationErrorCode } from './errors';
 import { TransportResponse } from './http-transport';
@@ -15,6 +15,8 @@ import { describePlatform, isTargetPlatform, selectPlatformManifest } from './pl
 import { headerValue } from './registry-response';
 import { RepositorySession, SERVER_ERRORS } from './registry-session';
 import { checkLayersPresent, verifiedManifestDigest } from './repository-content';
+import { recheckUnchanged } from './unchanged-image';
+import { basisOf, ValidationBasis } from './validation-basis';
 
 export { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './limits';
 
@@ -23,13 +25,26 @@ export interface InspectionOptions {
   readonly gpuDriverVersion?: string;
 }
 
+/** The report, and what it was derived from (stored with it for the next re-validation). */
+export interface Inspection {
+  readonly report: ImageValidationReport;
+  readonly basis: ValidationBasis;
+}
+
+/** The last passed validation, when its basis is one this version can use. */
+export interface UsablePrevious {
+  readonly report: ImageValidationReport;
+  readonly basis: ValidationBasis;
+}
+
 /**
  * Resolves the reference to its linux/amd64 image and checks that it will run:
  *
- * 1. HEAD the manifest when its answer may be served from the cache (a tag resolved before, a
- *    cached digest): checks access with the caller's credentials and resolves a tag to a
- *    digest without counting as a pull (Docker Hub), refusing oversized or schema 1
- *    manifests early;
+ * 1. HEAD the manifest when its answer may save the GET: a previous report to compare with
+ *    (the same digest: its facts are reused, see `recheckUnchanged`, and no GET is sent), or
+ *    a tag resolved before, a cached digest: checks access with the caller's credentials and
+ *    resolves a tag to a digest without counting as a pull (Docker Hub), refusing oversized
+ *    or schema 1 manifests early;
  * 2. GET it (unless this repository's content under that digest is already cached), verify
  *    its digest and that its body and Content-Type agree on its media type;
  * 3. for an index, pick linux/amd64, then GET that manifest and verify it;
@@ -41,8 +56,20 @@ export interface InspectionOptions {
  * validating the same image again costs one HEAD request (plus the layer and referrer checks,
  * which are not content-addressed).
  */
-export async function inspectImage(session: RepositorySession, ref: ImageReference, options: InspectionOptions = {}): Promise<ImageValidationReport> {
-  const { digest: resolvedDigest, content: top } = await resolveTopManifest(session, ref);
+export async function inspectImage(
+  session: RepositorySession,
+  ref: ImageReference,
+  options: InspectionOptions = {},
+  previous?: UsablePrevious,
+): Promise<Inspection> {
+  const head = await headIfWorthIt(session, ref, previous !== undefined);
+  const headDigest = head.succeeded ? (ref.digest ?? head.digest) : undefined;
+  const unchanged = previous !== undefined && headDigest === previous.basis.digest;
+  if (previous && session.trace) session.trace.previousStillCurrent = unchanged;
+  if (previous && unchanged) {
+    return { report: await recheckUnchanged(session, previous.report, previous.basis, options.gpuDriverVersion), basis: previous.basis };
+  }
+  const { digest: resolvedDigest, content: top } = await resolveTopManifest(session, ref, head);
   const manifest = parseManifest(top.body, top.contentType);
 
   let image: ImageManifest;
@@ -62,12 +89,12 @@ export async function inspectImage(session: RepositorySession, ref: ImageReferen
 
   const config = await fetchConfig(session, image.config);
   const platform = runnablePlatform(config, listedPlatform);
-  const cuda = cudaOf(config, options.gpuDriverVersion);
+  const cuda = cudaReportOf(config.env, options.gpuDriverVersion);
   const [layers, soci] = await Promise.allSettled([checkLayersPresent(session, image.layers), sociIndexed(session, image, platformDigest, index)]);
   if (layers.status === 'rejected') throw layers.reason;
   if (soci.status === 'rejected') throw soci.reason;
 
-  return {
+  const report: ImageValidationReport = {
     resolved_digest: resolvedDigest,
     media_type: manifest.mediaType,
     platform: { os: platform.os, architecture: platform.architecture, ...(platform.variant ? { variant: platform.variant } : {}) },
@@ -84,14 +111,7 @@ export async function inspectImage(session: RepositorySession, ref: ImageReferen
     ...cuda,
     apps: deriveApps(config),
   };
-}
-
-/** The image's CUDA requirement and the driver it needs; throws `cuda_unsupported` when the fleet's is too old. */
-function cudaOf(config: ImageConfig, fleetDriver: string | undefined): Pick<ImageValidationReport, 'cuda_requirement' | 'min_driver_version'> {
-  const demand = cudaDemandOf(environmentOf(config.env));
-  const needs = minimumDriver(demand);
-  if (fleetDriver) checkFleetDriver(demand, fleetDriver, needs);
-  return { cuda_requirement: demand.cudaRequirement, min_driver_version: needs.driver ?? null };
+  return { report, basis: basisOf(resolvedDigest, image, config) };
 }
 
 /** Whether a SOCI index exists for the image manifest; a recent answer for this repository is reused. */
@@ -104,13 +124,19 @@ async function sociIndexed(session: RepositorySession, image: ImageManifest, dig
   return found;
 }
 
-async function resolveTopManifest(session: RepositorySession, ref: ImageReference): Promise<{ digest: string; content: CachedContent }> {
-  // The HEAD is worth it only when its answer may be served from the cache: a digest whose
-  // content is cached, or a tag this worker resolved before (its content may still be cached).
-  // Otherwise the GET is needed anyway, and it checks access as well as the HEAD.
+/**
+ * The HEAD is worth it when its answer may save the GET: a previous report to compare its
+ * digest with, a digest whose content is cached, or a tag this worker resolved before (its
+ * content may still be cached). Otherwise the GET is needed anyway, and it checks access as
+ * well as the HEAD.
+ */
+async function headIfWorthIt(session: RepositorySession, ref: ImageReference, hasPrevious: boolean): Promise<HeadResult> {
+  const worthHead = hasPrevious || (ref.digest ? session.hasCachedContent(ref.digest) : session.deps.resolvedTags.has(session.repositoryKey(ref.reference)));
+  return worthHead ? precheckManifest(session, ref) : { succeeded: false };
+}
+
+async function resolveTopManifest(session: RepositorySession, ref: ImageReference, head: HeadResult): Promise<{ digest: string; content: CachedContent }> {
   const tag = ref.digest ? undefined : session.repositoryKey(ref.reference);
-  const worthHead = ref.digest ? session.hasCachedContent(ref.digest) : session.deps.resolvedTags.has(tag!);
-  const head = worthHead ? await precheckManifest(session, ref) : { succeeded: false as const };
   // The cache may only answer once this session's own request succeeded: that is the access check.
   const knownDigest = head.succeeded ? (ref.digest ?? head.digest) : undefined;
   const cached = knownDigest ? session.cachedContent(knownDigest) : undefined;

@@ -4,6 +4,7 @@ import { RegistryError, ValidationErrorCode } from './errors';
 import { EgressRefusedError, HttpTransport, TransportRequest, TransportResponse } from './http-transport';
 import { LoadingCache } from './loading-cache';
 import { FailureContext, pingErrorFor, registryErrorFor } from './registry-response';
+import type { ValidationTrace } from './validation-trace';
 import { AuthChallenge, parseWwwAuthenticate } from './www-authenticate';
 
 /**
@@ -68,6 +69,8 @@ export interface BearerTokenRequest {
   readonly fresh: boolean;
   readonly failureContext: FailureContext;
   readonly signal: AbortSignal;
+  /** Counts the token request, when this caller's request is the one sent (concurrent callers share it). */
+  readonly trace?: ValidationTrace;
 }
 
 export interface RegistryAuthenticatorOptions {
@@ -97,9 +100,9 @@ export class RegistryAuthenticator {
     this.tokens = new LoadingCache(MAX_CACHED_TOKENS, options.clock);
   }
 
-  /** How the registry at `baseUrl` (`…/v2/`) authenticates; pings it unless known. */
-  async authScheme(baseUrl: URL, signal: AbortSignal): Promise<RegistryAuthScheme> {
-    const load = () => this.shared(`Ping of ${baseUrl.host}`, (sharedSignal) => this.ping(baseUrl, sharedSignal));
+  /** How the registry at `baseUrl` (`…/v2/`) authenticates; pings it unless known (counted in `trace` when this caller's ping is sent). */
+  async authScheme(baseUrl: URL, signal: AbortSignal, trace?: ValidationTrace): Promise<RegistryAuthScheme> {
+    const load = () => this.shared(`Ping of ${baseUrl.host}`, (sharedSignal) => this.ping(baseUrl, sharedSignal, trace));
     const { value } = await raceWithSignal(this.schemes.getOrLoad(baseUrl.href, load), signal);
     return value;
   }
@@ -132,10 +135,12 @@ export class RegistryAuthenticator {
   }
 
   /** Shared by every caller of the registry, so its errors name no caller's repository. */
-  private async ping(baseUrl: URL, signal: AbortSignal): Promise<{ value: RegistryAuthScheme; ttlMs: number }> {
+  private async ping(baseUrl: URL, signal: AbortSignal, trace: ValidationTrace | undefined): Promise<{ value: RegistryAuthScheme; ttlMs: number }> {
     const response = await this.transport.request({
       method: 'GET',
       url: baseUrl,
+      kind: 'ping',
+      trace,
       maxBodyBytes: TOKEN_BODY_LIMIT_BYTES,
       onBodyTooLarge: () => new RegistryError(ValidationErrorCode.RegistryError, `The registry at ${baseUrl.host} sent an oversized /v2/ response.`),
       signal,
@@ -168,6 +173,8 @@ export class RegistryAuthenticator {
       maxBodyBytes: TOKEN_BODY_LIMIT_BYTES,
       onBodyTooLarge: () => new RegistryError(ValidationErrorCode.RegistryError, `The token service at ${url.host} sent an oversized response.`),
       signal,
+      kind: 'token',
+      trace: request.trace,
     });
     if (response.status < 200 || response.status >= 300) {
       throw registryErrorFor(response, { kind: 'token' }, { ...failureContext, now: this.options.clock() });

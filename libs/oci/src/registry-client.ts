@@ -6,11 +6,14 @@ import { EgressPolicy, EgressPolicyOptions } from './egress-policy';
 import { InvalidImageReferenceError, RegistryError, ValidationErrorCode } from './errors';
 import { HostResolver } from './host-resolver';
 import { HttpTransport } from './http-transport';
-import { inspectImage, InspectionOptions } from './image-inspection';
+import { HostGate } from './host-gate';
+import { Inspection, inspectImage, InspectionOptions } from './image-inspection';
 import { ImageReference } from './image-reference';
 import { ImageValidationReport } from './image-validation-report';
 import { RegistryAuthenticator, RegistryCredentials } from './registry-auth';
 import { RepositorySession, RepositorySessionDeps } from './registry-session';
+import { PreviousValidation, usableBasis } from './validation-basis';
+import { ValidationTrace } from './validation-trace';
 
 export interface RegistryTimeouts {
   /** TCP connect plus TLS handshake, per connection. */
@@ -45,9 +48,31 @@ export interface RegistryClientOptions {
    * a newer one fail with `cuda_unsupported`. Without it, the requirement is only reported.
    */
   gpuDriverVersion?: string;
+  /**
+   * Admits every request per host (the worker's is shared by all workers, through Redis);
+   * a 429 with Retry-After pauses the host in it. None: no limit beyond `maxSocketsPerHost`.
+   */
+  hostGate?: HostGate;
   /** Milliseconds since the epoch; tests substitute it to expire cached tokens. */
   clock?: () => number;
 }
+
+export interface ImageCheckOptions {
+  readonly credentials?: RegistryCredentials;
+  /** Aborting it rejects the check with its reason. */
+  readonly signal?: AbortSignal;
+  /**
+   * The template's last passed validation, as stored (report and basis). The manifest is then
+   * HEADed first: when it still has that digest, no GET is sent and the report's facts are
+   * reused (the blobs are HEADed and the CUDA requirement evaluated again).
+   */
+  readonly previous?: PreviousValidation;
+  /** Counts this check's requests; read it also when the check throws. */
+  readonly trace?: ValidationTrace;
+}
+
+/** A passed check: the report, and its basis (store both; hand them back as `previous`). */
+export type ImageCheck = Inspection;
 
 const DEFAULT_USER_AGENT = 'airuntime-template-validator/1.0';
 const DEFAULT_CONTENT_CACHE_BYTES = 32 * 1024 * 1024;
@@ -86,6 +111,7 @@ export class RegistryClient {
       caPem: options.caPem,
       resolver: options.resolver,
       maxSocketsPerHost: options.maxSocketsPerHost,
+      hostGate: options.hostGate,
       clock: this.clock,
     });
     this.authenticator = new RegistryAuthenticator(this.transport, {
@@ -121,12 +147,20 @@ export class RegistryClient {
     credentials?: RegistryCredentials,
     signal?: AbortSignal,
   ): Promise<ImageValidationReport> {
+    return (await this.checkImage(image, { credentials, signal })).report;
+  }
+
+  /** `validateImage` with what a re-validation builds on (`previous`) and what it cost (`trace`). */
+  async checkImage(image: ImageReference | string, options: ImageCheckOptions = {}): Promise<ImageCheck> {
     const ref = typeof image === 'string' ? parseReference(image) : image;
-    checkCredentials(credentials);
-    const deadline = new Deadline(this.timeouts.totalTimeoutMs, `Validating ${ref.toString()}`, signal);
+    checkCredentials(options.credentials);
+    const basis = usableBasis(options.previous);
+    const previous = basis && options.previous ? { report: options.previous.report, basis } : undefined;
+    if (options.previous && !previous && options.trace) options.trace.previousStillCurrent = false;
+    const deadline = new Deadline(this.timeouts.totalTimeoutMs, `Validating ${ref.toString()}`, options.signal);
     try {
-      const session = new RepositorySession(this.sessionDeps, this.apiBaseUrl(ref), ref, credentials, deadline.signal);
-      return await inspectImage(session, ref, this.inspection);
+      const session = new RepositorySession(this.sessionDeps, this.apiBaseUrl(ref), ref, options.credentials, deadline.signal, options.trace);
+      return await inspectImage(session, ref, this.inspection, previous);
     } finally {
       deadline.clear();
     }

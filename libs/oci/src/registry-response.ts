@@ -1,6 +1,9 @@
 import { RegistryError, sanitizeRegistryMessage, ValidationErrorCode } from './errors';
 import { TransportResponse } from './http-transport';
 import { credentialHint } from './registry-hints';
+import { parseRetryAfter } from './retry-after';
+
+export { parseRetryAfter } from './retry-after';
 
 /** One entry of a distribution-spec error body: `{"errors":[{"code","message","detail"}]}`. */
 export interface RegistryErrorEntry {
@@ -9,8 +12,6 @@ export interface RegistryErrorEntry {
 }
 
 const MAX_ERROR_ENTRIES = 10;
-/** Longest wait we report from Retry-After; anything longer is clamped. */
-const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
 /** Error entries from a (capped) error body; empty when the body is not a distribution-spec error. */
 export function parseRegistryErrors(body: Buffer): RegistryErrorEntry[] {
@@ -29,22 +30,6 @@ export function parseRegistryErrors(body: Buffer): RegistryErrorEntry[] {
       message: typeof raw.message === 'string' ? raw.message : undefined,
     };
   });
-}
-
-/** `Retry-After` as milliseconds from `now`: delay-seconds or an HTTP-date. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  let ms: number;
-  if (/^[0-9]+$/.test(text)) {
-    ms = Number(text) * 1000;
-  } else {
-    // An HTTP-date always names the weekday and month (RFC 9110 section 5.6.7).
-    const date = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
-    if (Number.isNaN(date)) return undefined;
-    ms = Math.max(0, date - now);
-  }
-  return Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
 /** `CODE: message` of the first registry error, sanitized and short, for inclusion in our messages. */

@@ -14,6 +14,7 @@ import {
 import { FailureContext, registryErrorFor, RequestTarget } from './registry-response';
 import { FetchedManifest, ReferrerDescriptor, RepositoryReader } from './repository-reader';
 import { readBlob, readManifest, readReferrers } from './repository-content';
+import type { ValidationTrace } from './validation-trace';
 import { parseWwwAuthenticate } from './www-authenticate';
 
 const TAG_LIST_LIMIT_BYTES = 1024 * 1024;
@@ -68,6 +69,8 @@ export class RepositorySession implements RepositoryReader {
     readonly ref: ImageReference,
     private readonly credentials: RegistryCredentials | undefined,
     readonly signal: AbortSignal,
+    /** Counts every request of this validation. */
+    readonly trace?: ValidationTrace,
   ) {}
 
   /** HEAD of a manifest; `allow` lists statuses returned instead of thrown. */
@@ -141,7 +144,7 @@ export class RepositorySession implements RepositoryReader {
     options: FetchOptions = {},
   ): Promise<TransportResponse> {
     if (this.authSource === undefined) {
-      await this.authorize(await this.deps.authenticator.authScheme(this.baseUrl, this.signal), false);
+      await this.authorize(await this.deps.authenticator.authScheme(this.baseUrl, this.signal, this.trace), false);
     }
     const url = new URL(`${this.ref.apiRepository}/${path}`, this.baseUrl);
     const send = () =>
@@ -154,6 +157,8 @@ export class RepositorySession implements RepositoryReader {
         onBodyTooLarge: () => tooLarge(target, maxBytes),
         discardBody: options.discardBody,
         signal: this.signal,
+        kind: target.kind,
+        trace: this.trace,
       });
 
     let response = await send();
@@ -203,6 +208,7 @@ export class RepositorySession implements RepositoryReader {
         fresh,
         failureContext: this.failureContext(),
         signal: this.signal,
+        trace: this.trace,
       });
       this.authorization = `Bearer ${token}`;
       this.authSource = cached ? 'cached-token' : 'fresh-token';

@@ -5,7 +5,7 @@ import { LAYER_CHECK_CONCURRENCY, MAX_MANIFEST_BYTES } from './limits';
 import { declaredMediaType, Descriptor, parseJsonObject } from './manifest';
 import { REFERRERS_ACCEPT } from './media-types';
 import { parseReferrersIndex } from './referrers';
-import { headerValue, registryErrorFor } from './registry-response';
+import { headerValue, registryErrorFor, RequestTarget } from './registry-response';
 import type { RepositorySession } from './registry-session';
 import { layerTarget, SERVER_ERRORS } from './registry-session';
 import { FetchedManifest, ReferrerDescriptor } from './repository-reader';
@@ -106,9 +106,20 @@ export async function checkLayersPresent(session: RepositorySession, layers: rea
 const FOREIGN_LAYER = /foreign|nondistributable/;
 
 async function checkLayerPresent(session: RepositorySession, layer: Descriptor): Promise<void> {
+  await checkBlobPresent(session, layer, layerTarget(layer));
+}
+
+/**
+ * HEADs a blob (`blob_missing` naming it when absent): through redirects to blob storage,
+ * asking storage that refuses HEAD, and a server error a HEAD cannot explain, for one byte.
+ */
+export async function checkBlobPresent(
+  session: RepositorySession,
+  layer: Pick<Descriptor, 'digest' | 'mediaType' | 'urls'>,
+  target: Extract<RequestTarget, { kind: 'blob' }>,
+): Promise<void> {
   const key = session.repositoryKey(layer.digest);
   if (session.deps.presentBlobs.get(key)) return;
-  const target = layerTarget(layer);
   const head = await session.fetch('HEAD', `blobs/${layer.digest}`, target, 0, { allow: [403, 404, 405, ...SERVER_ERRORS] });
   const refusedElsewhere = (head.status === 403 || head.status === 405) && head.url.origin !== session.baseUrl.origin;
   if (head.status >= 200 && head.status < 300) {
@@ -126,7 +137,7 @@ async function checkLayerPresent(session: RepositorySession, layer: Descriptor):
 }
 
 /** A foreign layer at its first URL (egress-vetted, never with the registry's credentials). */
-async function checkForeignLayer(session: RepositorySession, layer: Descriptor): Promise<void> {
+async function checkForeignLayer(session: RepositorySession, layer: Pick<Descriptor, 'digest' | 'urls'>): Promise<void> {
   const missing = () =>
     new RegistryError(
       ValidationErrorCode.BlobMissing,
@@ -144,6 +155,8 @@ async function checkForeignLayer(session: RepositorySession, layer: Descriptor):
     maxBodyBytes: 0,
     onBodyTooLarge: missing,
     signal: session.signal,
+    kind: 'external',
+    trace: session.trace,
   });
   if (response.status < 200 || response.status >= 300) throw missing();
 }

@@ -161,3 +161,14 @@ function clip(text: string): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 160 ? `${clean.slice(0, 159)}…` : clean;
 }
+
+/**
+ * The report's CUDA fields of an image with this environment (`KEY=value` entries); throws
+ * `cuda_unsupported` when the fleet's driver is too old to start it.
+ */
+export function cudaReportOf(env: readonly string[], fleetDriver: string | undefined): { cuda_requirement: string | null; min_driver_version: string | null } {
+  const demand = cudaDemandOf(environmentOf(env));
+  const needs = minimumDriver(demand);
+  if (fleetDriver) checkFleetDriver(demand, fleetDriver, needs);
+  return { cuda_requirement: demand.cudaRequirement, min_driver_version: needs.driver ?? null };
+}
