@@ -4,7 +4,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { CryptoModule } from '@app/crypto';
 import { DatabaseHealth, DbModule } from '@app/db';
-import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
+import { QueueModule, RedisHealth, RegistryHostGateModule, ValidationQueueProducer } from '@app/queue';
 import { RevalidationScheduler } from './revalidation/revalidation-scheduler';
 import { OutboxSweeper } from './sweep/outbox-sweeper';
 import { registryClientProvider } from './validation/registry-client.provider';
@@ -22,6 +22,7 @@ export class WorkerModule {
         CryptoModule,
         DbModule,
         QueueModule,
+        RegistryHostGateModule,
         // The worker's only HTTP surface, the same endpoints as the API's.
         HealthModule.forRoot({
           imports: [DbModule, QueueModule],

@@ -64,6 +64,34 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly registryRequestsPerValidation = new Histogram({
+    name: 'registry_requests_per_validation',
+    help:
+      'Requests one validation sent, by method, kind (ping, token, manifest, blob, referrers, tag-list, redirect, external; "all" for the total) and validation (first, unchanged, changed)',
+    labelNames: ['method', 'kind', 'validation'] as const,
+    buckets: [0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64],
+    registers: [this.registry],
+  });
+
+  readonly registryPermitWait = new Histogram({
+    name: 'registry_permit_wait_seconds',
+    help: 'Time a registry request waited for a permit of its host (REGISTRY_MAX_CONCURRENCY_PER_HOST, pauses)',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+    registers: [this.registry],
+  });
+
+  readonly registryGateLocalPermits = new Counter({
+    name: 'registry_gate_local_permits_total',
+    help: 'Registry request permits granted by the worker alone because Redis could not be reached',
+    registers: [this.registry],
+  });
+
+  readonly registryHostPauses = new Counter({
+    name: 'registry_host_pauses_total',
+    help: 'Registry hosts paused for every worker after a 429 with Retry-After',
+    registers: [this.registry],
+  });
+
   constructor(processName: string) {
     this.registry.setDefaultLabels({ process: processName });
     collectDefaultMetrics({ register: this.registry });

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
     expect(config.validation).toMatchObject({ concurrency: 16, attempts: 5, sweepIntervalMs: 30_000, revalidateIntervalMs: 86_400_000 });
     expect(config.worker.httpPort).toBe(3001);
     expect(config.gpu.driverVersion).toBeUndefined();
+    expect(config.registry).toMatchObject({ maxConcurrencyPerHost: 8, permitTimeoutMs: 15_000, permitLeaseMs: 10_000 });
     expect(config.devMode).toBe(true);
   });
 
@@ -29,6 +30,9 @@ describe('loadConfig', () => {
     ['VALIDATION_CONCURRENCY', '-1', /VALIDATION_CONCURRENCY/],
     ['GPU_DRIVER_VERSION', 'R550', /GPU_DRIVER_VERSION must be an NVIDIA driver version/],
     ['GPU_DRIVER_VERSION', '550.54.15-1ubuntu', /GPU_DRIVER_VERSION/],
+    ['REGISTRY_MAX_CONCURRENCY_PER_HOST', '0', /REGISTRY_MAX_CONCURRENCY_PER_HOST must be between/],
+    ['REGISTRY_PERMIT_TIMEOUT', 'soon', /REGISTRY_PERMIT_TIMEOUT must be a duration/],
+    ['REGISTRY_PERMIT_LEASE', '10ms', /REGISTRY_PERMIT_LEASE/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(message);
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(ConfigError);

@@ -61,6 +61,12 @@ export interface AppConfig {
     connectTimeoutMs: number;
     requestTimeoutMs: number;
     totalTimeoutMs: number;
+    /** Requests in flight to one registry host from all workers together. */
+    maxConcurrencyPerHost: number;
+    /** Longest wait for a permit of a host (or for its pause to end) before a transient rate_limited. */
+    permitTimeoutMs: number;
+    /** A permit's lease in Redis: a crashed worker's permits lapse after this. */
+    permitLeaseMs: number;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
 }
@@ -131,6 +137,9 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       connectTimeoutMs: duration(env, 'REGISTRY_CONNECT_TIMEOUT', 5 * SECOND, 100, MINUTE),
       requestTimeoutMs: duration(env, 'REGISTRY_REQUEST_TIMEOUT', 15 * SECOND, 100, 10 * MINUTE),
       totalTimeoutMs: duration(env, 'REGISTRY_VALIDATION_TIMEOUT', 60 * SECOND, SECOND, 30 * MINUTE),
+      maxConcurrencyPerHost: integer(env, 'REGISTRY_MAX_CONCURRENCY_PER_HOST', 8, 1, 1024),
+      permitTimeoutMs: duration(env, 'REGISTRY_PERMIT_TIMEOUT', 15 * SECOND, 100, 10 * MINUTE),
+      permitLeaseMs: duration(env, 'REGISTRY_PERMIT_LEASE', 10 * SECOND, SECOND, 10 * MINUTE),
     },
     log: {
       level: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
+import type { ValidationBasis } from '@app/oci';
 import { AppSpec, TemplateForValidation, ValidationErrorInfo, StoredValidationReport } from './template.types';
 
 /**
@@ -26,6 +27,7 @@ export class TemplateValidationRepository {
         status: true,
         validationState: true,
         validationReport: true,
+        validationBasis: true,
       },
     });
     if (!row) return null;
@@ -60,8 +62,11 @@ export class TemplateValidationRepository {
     return row.specVersion !== specVersion ? 'stale' : 'not_pending';
   }
 
-  /** running → passed and Active, only if nothing changed meanwhile. Returns whether it flipped. */
-  async recordPassed(id: string, specVersion: number, report: StoredValidationReport, apps: AppSpec[]): Promise<boolean> {
+  /**
+   * running → passed and Active, only if nothing changed meanwhile; `basis` (what the report was
+   * derived from) is kept for the next re-validation. Returns whether it flipped.
+   */
+  async recordPassed(id: string, specVersion: number, report: StoredValidationReport, apps: AppSpec[], basis?: ValidationBasis): Promise<boolean> {
     const { count } = await this.prisma.template.updateMany({
       where: { id, specVersion, validationState: 'running' },
       data: {
@@ -69,6 +74,7 @@ export class TemplateValidationRepository {
         validationState: 'passed',
         validationError: Prisma.DbNull,
         validationReport: report as Prisma.InputJsonValue,
+        validationBasis: basis ? (basis as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
         apps: apps as unknown as Prisma.InputJsonValue,
         validationCheckedAt: new Date(),
       },

@@ -144,7 +144,7 @@ function updateSets(change: TemplateUpdate, imageChanged: boolean, revalidate: b
   if (revalidate) {
     sets.push(Prisma.sql`
       spec_version = spec_version + 1, status = 'Inactive', apps = '[]', validation_state = 'pending',
-      validation_error = NULL, validation_report = NULL, validation_checked_at = NULL,
+      validation_error = NULL, validation_report = NULL, validation_basis = NULL, validation_checked_at = NULL,
       validation_attempts = 0, validation_queued_at = now()`);
   }
   return sets;

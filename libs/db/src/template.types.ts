@@ -87,6 +87,8 @@ export interface TemplateForValidation {
   status: TemplateStatus;
   validationState: ValidationState;
   validationReport: StoredValidationReport | null;
+  /** Stored with the report by the worker (`ValidationBasis` of libs/oci, of whatever version wrote it); null before. */
+  validationBasis: unknown;
 }
 
 /** The columns an update may change. `credentials: null` removes them. */

@@ -4,3 +4,5 @@ export * from './validation-queue.producer';
 export * from './validation-queue.consumer';
 export * from './redis-health';
 export * from './queue.module';
+export * from './registry-host-gate';
+export * from './registry-host-gate.module';

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigError } from '@app/config';
-import { RegistryClient } from '@app/oci';
+import { HostGate, RegistryClient } from '@app/oci';
+import { REGISTRY_HOST_GATE } from '@app/queue';
 
-/** One RegistryClient per worker process: it pools connections and caches registry tokens; it knows the fleet's GPU driver. */
+/**
+ * One RegistryClient per worker process: it pools connections and caches registry tokens; it
+ * knows the fleet's GPU driver; its requests go through the host gate all workers share.
+ */
 export const registryClientProvider: Provider = {
   provide: RegistryClient,
-  inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) =>
+  inject: [APP_CONFIG, REGISTRY_HOST_GATE],
+  useFactory: (config: AppConfig, hostGate: HostGate) =>
     new RegistryClient({
       egress: {
         allowedPrivateHosts: config.registry.allowedPrivateHosts,
@@ -21,6 +25,7 @@ export const registryClientProvider: Provider = {
       },
       maxSocketsPerHost: Math.max(16, config.validation.concurrency),
       gpuDriverVersion: config.gpu.driverVersion,
+      hostGate,
     }),
 };
 

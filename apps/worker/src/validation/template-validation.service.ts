@@ -3,7 +3,16 @@ import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
 import { StoredValidationReport, TemplateForValidation, TemplateValidationRepository, ValidationErrorInfo } from '@app/db';
-import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError, ValidationErrorCode } from '@app/oci';
+import {
+  ImageCheck,
+  ImageValidationReport,
+  PreviousValidation,
+  RegistryClient,
+  RegistryCredentials,
+  RegistryError,
+  ValidationErrorCode,
+  ValidationTrace,
+} from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 
 /** Where the job stands in its retries; from BullMQ. */
@@ -47,14 +56,19 @@ export class TemplateValidationService implements OnApplicationShutdown {
       return this.skipped(templateId, 'not_pending');
     }
     const started = performance.now();
-    let report: StoredValidationReport;
+    const trace = new ValidationTrace();
+    let check: ImageCheck;
     try {
       // The stored string is parsed by the client: a bad one is a permanent invalid_reference.
-      report = withDrift(await this.registry.validateImage(template.image, await this.credentials(template)), template);
+      const credentials = await this.credentials(template);
+      check = await this.registry.checkImage(template.image, { credentials, previous: previousValidation(template), trace });
     } catch (error) {
+      this.countRequests(trace);
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
-    const flipped = await this.templates.recordPassed(template.id, template.specVersion, { ...report }, report.apps);
+    this.countRequests(trace);
+    const report = withDrift(check.report, template);
+    const flipped = await this.templates.recordPassed(template.id, template.specVersion, { ...report }, report.apps, check.basis);
     if (!flipped) return this.skipped(templateId, await this.templates.explainMissedWrite(template.id, template.specVersion));
     this.finished(template.id, 'passed', null, started, attempt);
     return { outcome: 'passed' };
@@ -108,6 +122,13 @@ export class TemplateValidationService implements OnApplicationShutdown {
     );
   }
 
+  /** The requests this validation sent, by method and kind, and in total (`kind="all"`). */
+  private countRequests(trace: ValidationTrace): void {
+    const validation = trace.previousStillCurrent === undefined ? 'first' : trace.previousStillCurrent ? 'unchanged' : 'changed';
+    for (const { method, kind, count } of trace.requests()) this.metrics.registryRequestsPerValidation.observe({ method, kind, validation }, count);
+    this.metrics.registryRequestsPerValidation.observe({ method: 'all', kind: 'all', validation }, trace.total());
+  }
+
   private skipped(templateId: string, reason: 'missing' | 'stale' | 'not_pending'): ValidationJobResult {
     this.metrics.validations.inc({ outcome: 'skipped', code: reason });
     this.logger.info({ templateId, outcome: 'skipped', reason }, 'validation skipped');
@@ -126,6 +147,11 @@ function toErrorInfo(error: unknown): ValidationErrorInfo {
     };
   }
   throw error;
+}
+
+/** The last passed validation, to compare the manifest's digest with (any worker may run the next one). */
+function previousValidation(template: TemplateForValidation): PreviousValidation | undefined {
+  return template.validationReport ? { report: template.validationReport, basis: template.validationBasis } : undefined;
 }
 
 /** Keeps Active templates' digest history: when a tag moved, say from where and when. */
