@@ -2,6 +2,7 @@
 import type { LoadFigure } from './measure';
 import type { BenchResults } from './results';
 import type { Spread } from './stats';
+import type { RevalidationResults } from '../workloads/revalidation';
 import { FLAT_TOLERANCE, RSS_LIMIT_MB } from './targets';
 
 const num = (value: number, digits = 0) =>
@@ -136,6 +137,8 @@ export function renderMarkdown(results: BenchResults): string {
     }
   }
 
+  if (results.validation?.revalidation) lines.push(...requestsSection(results.validation.revalidation));
+
   if (results.growth) {
     const g = results.growth;
     lines.push(
@@ -224,6 +227,27 @@ function cpuSection(results: BenchResults): string[] {
     for (const f of figures) lines.push(row([f.key, ...roles.map((role) => num(f.cpuCores[role] ?? 0, 2))]));
     lines.push('');
   }
+  return lines;
+}
+
+/** Registry requests per validation, first and again (unchanged image, fresh worker). */
+function requestsSection(r: RevalidationResults): string[] {
+  const kinds = ['GET manifest', 'HEAD manifest', 'GET blob', 'HEAD blob', 'GET token', 'GET ping', 'GET referrers'];
+  const other = (byKind: Record<string, number>) =>
+    Object.entries(byKind).filter(([kind]) => !kinds.includes(kind)).reduce((sum, [, count]) => sum + count, 0);
+  const lines = [
+    `### Registry requests per validation (the worker's \`registry_requests_per_validation\`; ${r.templates} templates, each its own image; ` +
+      `worker concurrency ${r.workerConcurrency}; the second pass on a fresh worker, so no cache of the first helps)`,
+    '',
+    ...header(['validation', 'requests', ...kinds, 'other', 'validations/s', 'failed']),
+  ];
+  for (const [label, cost] of [
+    ['first validation', r.first],
+    [`re-validation, image unchanged (${num(r.unchangedShare * 100)} % found unchanged)`, r.unchanged],
+  ] as const) {
+    lines.push(row([label, fmt(cost.total, 2), ...kinds.map((kind) => num(cost.byKind[kind] ?? 0, 2)), num(other(cost.byKind), 2), fmt(cost.validationsPerSec, 0), cost.failed]));
+  }
+  lines.push('', 'Ping and token requests are shared by the validations of one worker while cached (the ping per registry, a token per repository and credentials).', '');
   return lines;
 }
 

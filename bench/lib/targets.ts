@@ -81,6 +81,15 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
     met: drain && parallel ? drain.validationsPerSec.median > parallel.refsPerSec.median : null,
   });
 
+  const again = validation?.revalidation;
+  checks.push({
+    target: 're-validation of an unchanged image: one manifest HEAD, no manifest GET (fresh worker)',
+    measured: again
+      ? `${(again.unchanged.byKind['HEAD manifest'] ?? 0).toFixed(2)} HEAD, ${(again.unchanged.byKind['GET manifest'] ?? 0).toFixed(2)} GET of manifests per re-validation; ${again.unchanged.total.median.toFixed(1)} requests in all (first validation ${again.first.total.median.toFixed(1)})`
+      : 'not measured',
+    met: again ? (again.unchanged.byKind['GET manifest'] ?? 0) === 0 && again.unchanged.byKind['HEAD manifest'] === 1 : null,
+  });
+
   const growth = results.growth;
   if (growth) {
     const large = Math.max(...growth.sizes);

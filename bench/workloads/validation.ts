@@ -9,7 +9,8 @@
  * - drain: N templates queued while the queue is paused, then a worker at concurrency 1, 16,
  *   64 drains them: validations per second. In the full run also the same drain with one image
  *   for all N, to show what the worker's caches are worth;
- * - the baseline: `skopeo inspect` of the same references, one after another and 16 at a time.
+ * - the baseline: `skopeo inspect` of the same references, one after another and 16 at a time;
+ * - registry requests per first validation and per re-validation (revalidation.ts).
  */
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -23,6 +24,7 @@ import { runLoad } from '../lib/load';
 import { RunningService } from '../lib/processes';
 import { startWorker } from '../lib/product';
 import { Spread, ascending, percentile, spread } from '../lib/stats';
+import { measureRevalidation, RevalidationResults } from './revalidation';
 import { FloorRatio, FloorRecorder, FloorResults } from './validation-floor';
 
 export interface BurstResults {
@@ -77,6 +79,8 @@ export interface ValidationResults {
   /** Drains with distinct images at the default concurrency, as a ratio of the floors (same rounds). */
   floorRatios: FloorRatio[];
   skopeo: SkopeoResults[];
+  /** Registry requests per first validation and per re-validation of an unchanged image (fresh worker). */
+  revalidation?: RevalidationResults;
 }
 
 export async function runValidationWorkloads(ctx: BenchContext): Promise<ValidationResults> {
@@ -87,7 +91,14 @@ export async function runValidationWorkloads(ctx: BenchContext): Promise<Validat
     const skopeo = await measureSkopeo(ctx);
     const { isolated, burst } = await measureIsolatedAndBurst(ctx);
     const { drains, floors, floorRatios } = await measureDrains(ctx, queue);
-    return { burst, isolated, drains, floors, floorRatios, skopeo };
+    const revalidation = await measureRevalidation(
+      ctx,
+      queue,
+      (concurrency, use) => withWorker(ctx, concurrency, use),
+      (orgId, images) => createMany(ctx, orgId, images),
+      (orgId, expected) => awaitAllFinished(ctx, orgId, expected),
+    );
+    return { burst, isolated, drains, floors, floorRatios, skopeo, revalidation };
   } finally {
     await queue.close();
     redis.disconnect();
