@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  KeyringNode,
-  KmsKeyringNode,
-  MultiKeyringNode,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-} from '@aws-crypto/client-node';
+// The AWS Encryption SDK by its parts, not `@aws-crypto/client-node`: that one also loads the
+// KMS keyring with the AWS SDK's KMS client and the branch keystore with its DynamoDB client
+// (about 11 MB of RSS), which a process with raw AES keys never uses. The KMS keyring is
+// loaded when TOKEN_KMS_KEY_ARN is set (keyringsFromConfig).
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import { AlgorithmSuiteIdentifier, CommitmentPolicy, KeyringNode, MultiKeyringNode } from '@aws-crypto/material-management-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import { APP_CONFIG, AppConfig, RawAesKey } from '@app/config';
 import { loadOrCreateDevKey } from './dev-token-key';
 
@@ -58,7 +56,7 @@ export const TOKEN_KEYRINGS = Symbol('TOKEN_KEYRINGS');
  */
 @Injectable()
 export class RegistryTokenCipher {
-  private readonly client = buildClient({
+  private readonly client = clientFor({
     commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
     maxEncryptedDataKeys: MAX_ENCRYPTED_DATA_KEYS,
   });
@@ -109,6 +107,11 @@ export class RegistryTokenCipher {
   }
 }
 
+/** What `buildClient` of `@aws-crypto/client-node` returns, from the two packages it joins. */
+function clientFor(options: { commitmentPolicy: CommitmentPolicy; maxEncryptedDataKeys: number }) {
+  return { ...buildEncrypt(options), ...buildDecrypt(options) };
+}
+
 function encryptionContext({ orgId, templateId }: TokenContext): Record<string, string> {
   return { org_id: orgId, template_id: templateId, purpose: PURPOSE };
 }
@@ -137,6 +140,7 @@ export function rawAesKeyrings(keys: RawAesKey[]): TokenKeyrings {
 export async function keyringsFromConfig(config: AppConfig): Promise<TokenKeyrings> {
   const { rawKeys, kmsKeyArn } = config.tokenEncryption;
   if (kmsKeyArn) {
+    const { KmsKeyringNode } = await import('@aws-crypto/kms-keyring-node');
     const kms = new KmsKeyringNode({ generatorKeyId: kmsKeyArn });
     return { encrypt: kms, decrypt: anyOf([kms, ...rawKeys.map(rawAesKeyring)]), primaryKeyName: kmsKeyArn };
   }

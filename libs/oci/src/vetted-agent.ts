@@ -1,7 +1,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Agent, buildConnector, Pool } from 'undici';
+import type { Agent } from 'undici';
 import { EgressPolicy, hostPortKey } from './egress-policy';
 import { CachingHostResolver } from './host-resolver';
 import { EgressRefusedError } from './transport-errors';
@@ -33,6 +33,9 @@ const IDLE_SOCKET_TIMEOUT_MS = 30_000;
  * transport vets them before dispatching.
  */
 export function createVettedAgent(options: VettedAgentOptions): Agent {
+  // Loaded here, not at import: the API imports this library for image references and never
+  // talks to a registry, and undici is about 5 MB of its memory.
+  const { Agent, buildConnector, Pool } = require('undici') as typeof import('undici');
   // Built once: passing `ca` per connection would rebuild the trust store (145 certificates) each time.
   const secureContext = options.caPem ? createSecureContext({ ca: [...rootCertificates, options.caPem] }) : undefined;
   return new Agent({

@@ -79,7 +79,10 @@ export async function startCountingRegistry(
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token: TOKEN, expires_in: 300 }));
       return;
     }
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return challenge(res);
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+      challenge(res);
+      return;
+    }
     forward(req, res);
   };
 
