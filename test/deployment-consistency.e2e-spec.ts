@@ -284,20 +284,26 @@ function buildOutputs(buildScript: string): Map<string, string> {
   return outputs;
 }
 
+/** The script `node [node flags] <script> …` runs (its flags, e.g. --max-semi-space-size=8, are the product's: README "Memory"). */
+function entryOf(command: string[]): string {
+  expect(command[0]).toBe('node');
+  return command.slice(1).find((word) => !word.startsWith('-')) ?? '';
+}
+
 /**
- * `node dist/apps/X/src/main.js …` → X, after checking that X is a Nest application whose entry
- * point exists and that `npm run build` emits exactly that file from it.
+ * `node [flags] dist/apps/X/src/main.js …` → X, after checking that X is a Nest application whose
+ * entry point exists and that `npm run build` emits exactly that file from it.
  */
 function appOfCommand(command: string[], buildScript: string): string {
-  expect(command[0]).toBe('node');
-  const match = /^dist\/apps\/([a-z-]+)\/src\/main\.js$/.exec(command[1] ?? '');
+  const entryPoint = entryOf(command);
+  const match = /^dist\/apps\/([a-z-]+)\/src\/main\.js$/.exec(entryPoint);
   if (!match) throw new Error(`not an app entry point: ${command.join(' ')}`);
   const app = match[1];
   const project = nestProjects()[app];
   expect(project?.type).toBe('application');
   const entry = `${project.sourceRoot}/${project.entryFile}.ts`;
   expect(existsSync(path.join(ROOT, entry))).toBe(true);
-  expect({ entry, emitted: buildOutputs(buildScript).get(entry) }).toEqual({ entry, emitted: command[1] });
+  expect({ entry, emitted: buildOutputs(buildScript).get(entry) }).toEqual({ entry, emitted: entryPoint });
   return app;
 }
 
@@ -505,6 +511,17 @@ describe('deployment files are consistent with the code', () => {
     });
   });
 
+  describe('scripts/start.sh', () => {
+    it('runs the API and the worker with the same node flags as the npm start scripts', () => {
+      const started = read('scripts/start.sh')
+        .split('\n')
+        .map((line) => /^node (.*dist\/apps\/(api|worker)\/src\/main\.js)/.exec(line.trim()))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .map((match) => [match[2], `node ${match[1]}`]);
+      expect(Object.fromEntries(started)).toEqual({ api: scripts['start:api'], worker: scripts['start:worker'] });
+    });
+  });
+
   describe('one supported Node major', () => {
     it('is Node 20: package.json engines (^20.19.0, which Prisma 7 needs) and @types/node', () => {
       expect(NODE_MAJOR).toBe(20);
@@ -554,7 +571,7 @@ describe('deployment files are consistent with the code', () => {
         'prisma/schema.prisma',
         'prisma/migrations/migration_lock.toml',
         'scripts/prisma-generate.sh',
-        ...APP_SERVICES.map((name) => commandOf(services[name])[1].replace(/^dist\//, '').replace(/\.js$/, '.ts')),
+        ...APP_SERVICES.map((name) => entryOf(commandOf(services[name])).replace(/^dist\//, '').replace(/\.js$/, '.ts')),
         ...Object.values(nestProjects()).map((project) => `${project.sourceRoot}/${project.entryFile}.ts`),
         tsconfigOf(),
         ...Object.keys(nestProjects()).map((project) => tsconfigOf(project)),

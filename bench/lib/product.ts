@@ -1,4 +1,5 @@
 /** Starting the API, the worker and the baseline server with the benchmark's settings. */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ProcessLayout, RunningService, StartOptions, startNodeService } from './processes';
 
@@ -19,10 +20,39 @@ export interface ProductSettings {
   nodeFlags: string[];
 }
 
-const withFlags = (settings: ProductSettings, options: StartOptions): StartOptions => ({
+/**
+ * The node flags the product runs with, from the npm start scripts (`node <flags> dist/…`): the
+ * Dockerfile, docker-compose.yml and scripts/start.sh say the same (test/deployment-consistency
+ * checks it). Each trades some speed for memory; the benchmark measures them against none in
+ * the same rounds (the "node flags" table) and reports the product with them.
+ */
+export const PRODUCT_NODE_FLAGS: Readonly<Record<'api' | 'worker', readonly string[]>> = {
+  api: flagsOfScript('start:api'),
+  worker: flagsOfScript('start:worker'),
+};
+
+function flagsOfScript(name: string): string[] {
+  const packageJson = path.resolve(__dirname, '../../../../package.json'); // from bench/.build/out/bench/lib
+  const script: string = (JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts: Record<string, string> }).scripts[name];
+  const words = script.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json ${name} does not start with node: ${script}`);
+  return words.slice(1, words.findIndex((word) => word.startsWith('dist/')));
+}
+
+/** Without the product's flags (the other half of the A/B): a name of its own, so no figure mixes the two. */
+export interface ProductStartOptions extends StartOptions {
+  withoutProductFlags?: boolean;
+  /** A process name of its own (default: the role's). */
+  name?: string;
+}
+
+const withFlags = (role: 'api' | 'worker', settings: ProductSettings, options: ProductStartOptions): StartOptions => ({
   ...options,
-  nodeFlags: [...settings.nodeFlags, ...(options.nodeFlags ?? [])],
+  nodeFlags: [...(options.withoutProductFlags ? [] : PRODUCT_NODE_FLAGS[role]), ...settings.nodeFlags, ...(options.nodeFlags ?? [])],
 });
+
+/** `api`, or `api-noflags` for the process started without the product's flags. */
+const serviceName = (name: string, options: ProductStartOptions) => options.name ?? (options.withoutProductFlags ? `${name}-noflags` : name);
 
 function commonEnv(settings: ProductSettings): Record<string, string> {
   return {
@@ -42,10 +72,10 @@ function commonEnv(settings: ProductSettings): Record<string, string> {
   };
 }
 
-export function startApi(layout: ProcessLayout, settings: ProductSettings, options: StartOptions = {}): Promise<RunningService> {
+export function startApi(layout: ProcessLayout, settings: ProductSettings, options: ProductStartOptions = {}): Promise<RunningService> {
   return startNodeService(
     layout,
-    'api',
+    serviceName('api', options),
     path.join(layout.productDir, 'apps/api/src/main.js'),
     (port) => ({
       ...commonEnv(settings),
@@ -55,7 +85,7 @@ export function startApi(layout: ProcessLayout, settings: ProductSettings, optio
       AUTH_AUDIENCE: settings.audience,
     }),
     '/readyz',
-    withFlags(settings, options),
+    withFlags('api', settings, options),
   );
 }
 
@@ -63,11 +93,11 @@ export function startWorker(
   layout: ProcessLayout,
   settings: ProductSettings,
   concurrency: number,
-  options: StartOptions = {},
+  options: ProductStartOptions = {},
 ): Promise<RunningService> {
   return startNodeService(
     layout,
-    `worker-c${concurrency}`,
+    serviceName(`worker-c${concurrency}`, options),
     path.join(layout.productDir, 'apps/worker/src/main.js'),
     (port) => ({
       ...commonEnv(settings),
@@ -77,7 +107,7 @@ export function startWorker(
       REGISTRY_CA_FILE: settings.caFile,
     }),
     '/readyz',
-    withFlags(settings, options),
+    withFlags('worker', settings, options),
   );
 }
 

@@ -3,6 +3,8 @@ import type { LoadFigure } from './measure';
 import type { BenchResults } from './results';
 import type { Spread } from './stats';
 import type { RevalidationResults } from '../workloads/revalidation';
+import { PRODUCT_NODE_FLAGS } from './product';
+import { spread } from './stats';
 import { FLAT_TOLERANCE, RSS_LIMIT_MB } from './targets';
 
 const num = (value: number, digits = 0) =>
@@ -96,7 +98,7 @@ export function renderMarkdown(results: BenchResults): string {
     for (const d of v.drains) {
       lines.push(
         row([
-          `drain ${d.templates} queued, worker concurrency ${d.workerConcurrency}${d.distinctImages ? '' : ', all the same image'}`,
+          `drain ${d.templates} queued, worker concurrency ${d.workerConcurrency}${d.distinctImages ? '' : ', all the same image'}${d.productFlags === false ? ', worker without the product\'s node flags' : ''}`,
           `${fmt(d.validationsPerSec, 0)} validations/s; failed ${d.failed}`,
           num(d.workerPeakRssMB),
         ]),
@@ -125,7 +127,7 @@ export function renderMarkdown(results: BenchResults): string {
     const par = v.skopeo.find((s) => s.parallelism > 1);
     if (seq && par) {
       lines.push(...header(['worker concurrency', 'drain / sequential skopeo', `drain / ${par.parallelism} parallel skopeo`]));
-      for (const d of v.drains.filter((x) => x.distinctImages)) {
+      for (const d of v.drains.filter((x) => x.distinctImages && x.productFlags !== false)) {
         lines.push(row([d.workerConcurrency, `${num(d.validationsPerSec.median / seq.refsPerSec.median, 1)}×`, `${num(d.validationsPerSec.median / par.refsPerSec.median, 1)}×`]));
       }
       lines.push('');
@@ -138,6 +140,7 @@ export function renderMarkdown(results: BenchResults): string {
   }
 
   if (results.validation?.revalidation) lines.push(...requestsSection(results.validation.revalidation));
+  lines.push(...nodeFlagsSection(results));
 
   if (results.growth) {
     const g = results.growth;
@@ -227,6 +230,34 @@ function cpuSection(results: BenchResults): string[] {
     for (const f of figures) lines.push(row([f.key, ...roles.map((role) => num(f.cpuCores[role] ?? 0, 2))]));
     lines.push('');
   }
+  return lines;
+}
+
+/** The product's node flags against none, measured in the same rounds: what they cost and what they save. */
+function nodeFlagsSection(results: BenchResults): string[] {
+  const api = results.api?.nodeFlags;
+  const drains = results.validation?.drains ?? [];
+  const withDrain = drains.find((d) => d.distinctImages && d.productFlags !== false && drains.some((x) => x.productFlags === false && x.workerConcurrency === d.workerConcurrency));
+  const withoutDrain = withDrain && drains.find((d) => d.productFlags === false && d.workerConcurrency === withDrain.workerConcurrency);
+  if (!api?.pairs.length && !withoutDrain) return [];
+  const lines = [
+    '### Node flags: the product\'s against none, in the same rounds (each pair measured one right after the other)',
+    '',
+    ...header(['workload', 'with the flags: req/s, p50 / p99 ms, peak RSS MB', 'without: req/s, p50 / p99 ms, peak RSS MB', 'throughput with / without']),
+  ];
+  const figure = (key: string) => [...(results.api?.figures ?? [])].find((f) => f.key === key)!;
+  for (const pair of api?.pairs ?? []) {
+    const a = figure(pair.withFlags);
+    const b = figure(pair.withoutFlags);
+    const cell = (f: LoadFigure) => `${fmt(f.requestsPerSec, 0)}, ${fmt(f.p50Ms)} / ${fmt(f.p99Ms)}, ${num(f.serverPeakRssMB)}`;
+    lines.push(row([`API ${pair.workload}, ${a.connections} clients`, cell(a), cell(b), fmt(pair.throughput, 2, '×')]));
+  }
+  if (withDrain && withoutDrain) {
+    const ratio = spread(withDrain.validationsPerSec.runs.map((rate, i) => rate / withoutDrain.validationsPerSec.runs[i]));
+    const cell = (d: typeof withDrain) => `${fmt(d.validationsPerSec, 0)} validations/s, ${num(d.workerPeakRssMB)}`;
+    lines.push(row([`worker drain of ${withDrain.templates}, concurrency ${withDrain.workerConcurrency}`, cell(withDrain), cell(withoutDrain), fmt(ratio, 2, '×')]));
+  }
+  lines.push('', `Flags: ${Object.entries(PRODUCT_NODE_FLAGS).map(([role, f]) => `${role} \`${f.join(' ') || '(none)'}\``).join(', ')}. Ratios per round, then the median.`, '');
   return lines;
 }
 

@@ -32,7 +32,7 @@ export function memoryRows(results: Pick<BenchResults, 'api' | 'validation' | 'g
   if (validation) {
     rows.push({ workload: 'validation isolated', workerMB: validation.isolated.workerPeakRssMB });
     rows.push({ workload: `validation burst of ${validation.burst.templates}`, apiMB: validation.burst.apiPeakRssMB, workerMB: validation.burst.workerPeakRssMB });
-    for (const drain of validation.drains) rows.push({ workload: `validation ${drain.label}`, workerMB: drain.workerPeakRssMB });
+    for (const drain of validation.drains.filter((d) => d.productFlags !== false)) rows.push({ workload: `validation ${drain.label}`, workerMB: drain.workerPeakRssMB });
   }
   if (results.growth) rows.push({ workload: 'growth (all org sizes)', apiMB: results.growth.apiPeakRssMB });
   return rows;
@@ -61,7 +61,7 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
     measured: isolated ? `${ms(isolated.postToActiveP50Ms.median)} (one at a time); ${ms(validation!.burst.createToActiveP50Ms.median)} in a burst of ${validation!.burst.templates}` : 'not measured',
     met: isolated ? isolated.postToActiveP50Ms.median < 150 : null,
   });
-  const drain = validation?.drains.find((d) => d.distinctImages && d.workerConcurrency === 16);
+  const drain = validation?.drains.find((d) => d.distinctImages && d.productFlags !== false && d.workerConcurrency === 16);
   const sequential = validation?.skopeo.find((s) => s.parallelism === 1);
   const parallel = validation?.skopeo.find((s) => s.parallelism > 1);
   checks.push({

@@ -9,7 +9,7 @@ import { BenchContext, authHeaders, newOrgId, templateBody, templatesPath } from
 import { seedOrg, templateIds } from '../lib/fixtures';
 import { LoadCell, LoadFigure, measureCells, throughputRatio } from '../lib/measure';
 import { ApiWorkload } from '../lib/options';
-import { startBaseline } from '../lib/product';
+import { PRODUCT_NODE_FLAGS, startApi, startBaseline } from '../lib/product';
 import { Spread } from '../lib/stats';
 
 export interface ApiResults {
@@ -17,7 +17,18 @@ export interface ApiResults {
   figures: LoadFigure[];
   /** Per concurrency: ours / bare Fastify+pg, ours / Fastify+pg+JWT (GET req/s, per round). */
   ratios: { connections: number; oursVsBaseline: Spread; oursVsBaselineWithJwt?: Spread }[];
+  /** The product's node flags against none, same rounds, 16 clients: figure keys and the req/s ratio (with / without). */
+  nodeFlags?: { flags: readonly string[]; pairs: { workload: string; withFlags: string; withoutFlags: string; throughput: Spread }[] };
 }
+
+/**
+ * The workloads measured once more on two fresh API processes started together, one with the
+ * product's node flags and one without, each pair one right after the other in every round.
+ */
+const FLAG_COMPARISON: readonly ApiWorkload[] = ['get', 'list', 'create-delete'];
+const FLAG_COMPARISON_CLIENTS = 16;
+const withFlags = (key: string) => `${key} (flags)`;
+const withoutFlags = (key: string) => `${key} (no flags)`;
 
 export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
   const { matrix, durationSec, warmupRequests, orgSize } = ctx.options.api;
@@ -31,10 +42,14 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
 
   const baseline = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: false });
   const baselineJwt = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: true });
+  const [flagged, noFlags] = PRODUCT_NODE_FLAGS.api.length
+    ? await Promise.all([startApi(ctx.layout, ctx.settings, { name: 'api-flags' }), startApi(ctx.layout, ctx.settings, { withoutProductFlags: true })])
+    : [];
   try {
     await checkSameAnswer([ctx.api.url, baseline.url, baselineJwt.url], getPaths[0], headers);
     const figures: LoadFigure[] = [];
     const ratios: ApiResults['ratios'] = [];
+    const pairs: NonNullable<ApiResults['nodeFlags']>['pairs'] = [];
     for (const { connections, workloads } of matrix) {
       const cell = (key: string, server: LoadCell['server'], scenario: LoadCell['scenario'], cellHeaders = headers): LoadCell => ({
         key: `${key} c${connections}`,
@@ -58,13 +73,27 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
           cycleHeaders,
         ),
       };
-      const results = await measureCells(
-        ctx.layout.benchOutDir,
-        workloads.map((workload) => all[workload]),
-        ctx.options.repetitions,
-        ctx.log,
+      const compared = flagged && noFlags && connections === FLAG_COMPARISON_CLIENTS ? FLAG_COMPARISON.filter((w) => workloads.includes(w)) : [];
+      const cells = workloads.flatMap((workload) =>
+        compared.includes(workload)
+          ? [
+              all[workload],
+              { ...all[workload], key: withFlags(all[workload].key), server: flagged! },
+              { ...all[workload], key: withoutFlags(all[workload].key), server: noFlags! },
+            ]
+          : [all[workload]],
       );
+      const results = await measureCells(ctx.layout.benchOutDir, cells, ctx.options.repetitions, ctx.log);
       figures.push(...results.values());
+      for (const workload of compared) {
+        const key = all[workload].key;
+        pairs.push({
+          workload,
+          withFlags: withFlags(key),
+          withoutFlags: withoutFlags(key),
+          throughput: throughputRatio(results.get(withFlags(key))!, results.get(withoutFlags(key))!),
+        });
+      }
       const ours = results.get(`get c${connections}`);
       const bare = results.get(`baseline-get c${connections}`);
       const withJwt = results.get(`baseline-jwt-get c${connections}`);
@@ -76,9 +105,9 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
         });
       }
     }
-    return { orgSize, figures, ratios };
+    return { orgSize, figures, ratios, ...(noFlags ? { nodeFlags: { flags: PRODUCT_NODE_FLAGS.api, pairs } } : {}) };
   } finally {
-    await Promise.all([baseline.stop(), baselineJwt.stop()]);
+    await Promise.all([baseline.stop(), baselineJwt.stop(), flagged?.stop(), noFlags?.stop()]);
   }
 }
 

@@ -22,7 +22,7 @@ import { createAndAwaitActive } from '../lib/fixtures';
 import { cpuBetween, snapshotCpu } from '../lib/cpu-accounting';
 import { runLoad } from '../lib/load';
 import { RunningService } from '../lib/processes';
-import { startWorker } from '../lib/product';
+import { PRODUCT_NODE_FLAGS, startWorker } from '../lib/product';
 import { Spread, ascending, percentile, spread } from '../lib/stats';
 import { measureRevalidation, RevalidationResults } from './revalidation';
 import { FloorRatio, FloorRecorder, FloorResults } from './validation-floor';
@@ -55,6 +55,8 @@ export interface DrainResults {
   workerConcurrency: number;
   templates: number;
   distinctImages: boolean;
+  /** False for the drain on a worker without the product's node flags (the A/B; not a figure of the product). */
+  productFlags: boolean;
   validationsPerSec: Spread;
   failed: number;
   workerPeakRssMB: number;
@@ -109,8 +111,13 @@ export async function runValidationWorkloads(ctx: BenchContext): Promise<Validat
  * A fresh worker (no cache filled by an earlier run), warmed up like a long-running one: one
  * validation of the warm-up image first, so code is compiled and connections are open.
  */
-async function withWorker<T>(ctx: BenchContext, concurrency: number, use: (worker: RunningService) => Promise<T>): Promise<T> {
-  const worker = await startWorker(ctx.layout, ctx.settings, concurrency);
+async function withWorker<T>(
+  ctx: BenchContext,
+  concurrency: number,
+  use: (worker: RunningService) => Promise<T>,
+  { withoutProductFlags = false }: { withoutProductFlags?: boolean } = {},
+): Promise<T> {
+  const worker = await startWorker(ctx.layout, ctx.settings, concurrency, { withoutProductFlags });
   let result: T;
   try {
     await createAndAwaitActive(ctx, newOrgId('warm-up'), ctx.images.warmUp);
@@ -196,9 +203,15 @@ async function measureDrains(
   const distinct = ctx.images.refs.slice(0, templates);
   const floor = new FloorRecorder(ctx, distinct, defaultConcurrency);
   const cells = [
-    ...drainConcurrencies.map((concurrency) => ({ label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true })),
+    ...drainConcurrencies.flatMap((concurrency) => [
+      { label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true, productFlags: true },
+      // The A/B of the product's node flags: the same drain right after, on a worker without them.
+      ...(concurrency === defaultConcurrency && PRODUCT_NODE_FLAGS.worker.length
+        ? [{ label: `drain c${concurrency} (no flags)`, concurrency, images: distinct, distinctImages: true, productFlags: false }]
+        : []),
+    ]),
     ...(sameImageDrain
-      ? [{ label: `drain c${defaultConcurrency}, one image`, concurrency: defaultConcurrency, images: distinct.map(() => distinct[0]), distinctImages: false }]
+      ? [{ label: `drain c${defaultConcurrency}, one image`, concurrency: defaultConcurrency, images: distinct.map(() => distinct[0]), distinctImages: false, productFlags: true }]
       : []),
   ];
   const runs = new Map(
@@ -224,7 +237,7 @@ async function measureDrains(
         record.rates.push(cell.images.length / seconds);
         record.peaks.push(worker.peakRssMB());
         ctx.log(`  ${cell.label} round ${round}: ${cell.images.length} in ${seconds.toFixed(2)} s = ${(cell.images.length / seconds).toFixed(0)}/s`);
-      });
+      }, { withoutProductFlags: !cell.productFlags });
     }
   }
   const drains = cells.map((cell) => {
@@ -234,13 +247,14 @@ async function measureDrains(
       workerConcurrency: cell.concurrency,
       templates: cell.images.length,
       distinctImages: cell.distinctImages,
+      productFlags: cell.productFlags,
       validationsPerSec: spread(record.rates),
       failed: record.failed,
       workerPeakRssMB: Math.max(...record.peaks),
       cpuMsPerValidation: Object.fromEntries(Object.entries(record.cpu).map(([role, seconds]) => [role, (seconds * 1000) / record.count])),
     };
   });
-  const atDefault = cells.find((cell) => cell.distinctImages && cell.concurrency === defaultConcurrency);
+  const atDefault = cells.find((cell) => cell.distinctImages && cell.productFlags && cell.concurrency === defaultConcurrency);
   const floorRatios = atDefault ? [floor.ratio(defaultConcurrency, runs.get(atDefault.label)!.rates)] : [];
   return { drains, floors: floor.results(), floorRatios };
 }
