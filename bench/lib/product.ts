@@ -32,7 +32,7 @@ export const PRODUCT_NODE_FLAGS: Readonly<Record<'api' | 'worker', readonly stri
 };
 
 function flagsOfScript(name: string): string[] {
-  const packageJson = path.resolve(__dirname, '../../../../package.json'); // from bench/.build/out/bench/lib
+  const packageJson = path.resolve(__dirname, '../../../../../package.json'); // from bench/.build/out/bench/lib
   const script: string = (JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts: Record<string, string> }).scripts[name];
   const words = script.split(/\s+/);
   if (words[0] !== 'node') throw new Error(`package.json ${name} does not start with node: ${script}`);
