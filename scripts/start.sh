@@ -61,8 +61,8 @@ until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 
 npm run --silent db:migrate
 # The same node flags as `npm run start:api` / `start:worker` (package.json; README "Memory").
-node --max-semi-space-size=8 dist/apps/api/src/main.js & pids+=($!)
-node --max-semi-space-size=8 --liftoff-only dist/apps/worker/src/main.js & pids+=($!)
+node --max-semi-space-size=8 --max-old-space-size=512 dist/apps/api/src/main.js & pids+=($!)
+node --max-semi-space-size=8 --max-old-space-size=512 --liftoff-only dist/apps/worker/src/main.js & pids+=($!)
 
 until node -e "fetch('http://127.0.0.1:$PORT/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A process exited during start-up; see the output above."; exit 1; }; done
