@@ -43,16 +43,75 @@ export interface LocalHostGateOptions {
   readonly clock?: () => number;
 }
 
-interface Waiter {
+/** One request waiting for a permit of its host (for gates: `queueForPermit` makes them). */
+export interface PermitWaiter {
+  readonly signal: AbortSignal;
+  /** When it started waiting (ms since the epoch). */
+  readonly since: number;
+  /** When it gives up. */
+  readonly deadline: number;
   readonly resolve: (release: ReleasePermit) => void;
   readonly reject: (error: Error) => void;
-  readonly deadline: number;
+  /** Stops its timer and abort listener; call it when serving or refusing it. */
   readonly dispose: () => void;
+}
+
+/**
+ * Puts a waiter at the end of `waiters`. It removes itself and rejects when `signal` aborts, or
+ * after `maxWaitMs` with `HostBusyError` (paused while `pausedUntil()` is still ahead, else busy);
+ * `onLeave` runs after such a removal.
+ */
+export function queueForPermit(
+  waiters: PermitWaiter[],
+  host: string,
+  signal: AbortSignal,
+  maxWaitMs: number,
+  pausedUntil: () => number,
+  clock: () => number = Date.now,
+  onLeave?: () => void,
+): Promise<ReleasePermit> {
+  return new Promise<ReleasePermit>((resolve, reject) => {
+    const since = clock();
+    const leave = (error: Error) => {
+      waiter.dispose();
+      const at = waiters.indexOf(waiter);
+      if (at >= 0) waiters.splice(at, 1);
+      onLeave?.();
+      reject(error);
+    };
+    const timer = setTimeout(() => {
+      const left = pausedUntil() - clock();
+      leave(left > 0 ? new HostBusyError(host, 'paused', left) : new HostBusyError(host, 'busy'));
+    }, maxWaitMs);
+    const onAbort = () => leave(abortReason(signal));
+    const waiter: PermitWaiter = {
+      signal,
+      since,
+      deadline: since + maxWaitMs,
+      resolve,
+      reject,
+      dispose: () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      },
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    waiters.push(waiter);
+  });
+}
+
+/** Refuses, at once, the waiters whose time runs out before a pause ends, saying how long it lasts. */
+export function refuseWaitersBefore(waiters: PermitWaiter[], host: string, pausedUntil: number, now: number): void {
+  for (const waiter of waiters.filter((w) => w.deadline < pausedUntil)) {
+    waiters.splice(waiters.indexOf(waiter), 1);
+    waiter.dispose();
+    waiter.reject(new HostBusyError(host, 'paused', pausedUntil - now));
+  }
 }
 
 interface HostLine {
   active: number;
-  readonly waiters: Waiter[];
+  readonly waiters: PermitWaiter[];
   pausedUntil: number;
   wake?: NodeJS.Timeout;
 }
@@ -78,48 +137,18 @@ export class LocalHostGate implements HostGate {
     const pausedFor = line.pausedUntil - now;
     if (pausedFor > this.options.maxWaitMs) throw new HostBusyError(host, 'paused', pausedFor);
     if (pausedFor <= 0 && line.waiters.length === 0 && line.active < this.options.maxPerHost) return this.grant(host, line);
-    return new Promise<ReleasePermit>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        remove();
-        const left = line.pausedUntil - this.clock();
-        reject(left > 0 ? new HostBusyError(host, 'paused', left) : new HostBusyError(host, 'busy'));
-      }, this.options.maxWaitMs);
-      const onAbort = () => {
-        remove();
-        reject(abortReason(signal));
-      };
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        deadline: now + this.options.maxWaitMs,
-        dispose: () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-        },
-      };
-      const remove = () => {
-        waiter.dispose();
-        const at = line.waiters.indexOf(waiter);
-        if (at >= 0) line.waiters.splice(at, 1);
-        this.forgetIfIdle(host, line);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      line.waiters.push(waiter);
-      if (pausedFor > 0) this.wakeAt(host, line, line.pausedUntil);
-    });
+    const waiting = queueForPermit(line.waiters, host, signal, this.options.maxWaitMs, () => line.pausedUntil, this.clock, () =>
+      this.forgetIfIdle(host, line),
+    );
+    if (pausedFor > 0) this.wakeAt(host, line, line.pausedUntil);
+    return waiting;
   }
 
   async pause(host: string, untilMs: number): Promise<void> {
     const line = this.line(host);
     if (untilMs <= line.pausedUntil) return;
     line.pausedUntil = untilMs;
-    const left = untilMs - this.clock();
-    // Waiters that would still be waiting when their time is up learn it now, with how long the pause lasts.
-    for (const waiter of line.waiters.filter((w) => w.deadline < untilMs)) {
-      line.waiters.splice(line.waiters.indexOf(waiter), 1);
-      waiter.dispose();
-      waiter.reject(new HostBusyError(host, 'paused', left));
-    }
+    refuseWaitersBefore(line.waiters, host, untilMs, this.clock());
     this.wakeAt(host, line, untilMs);
   }
 

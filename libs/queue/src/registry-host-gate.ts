@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '@app/common';
-import { HostBusyError, HostGate, LocalHostGate, ReleasePermit } from '@app/oci';
+import { HostBusyError, HostGate, LocalHostGate, PermitWaiter, queueForPermit, ReleasePermit, refuseWaitersBefore } from '@app/oci';
 import { ACQUIRE_SCRIPT, hostKeys, LEAVE_SCRIPT, PAUSE_SCRIPT, RENEW_SCRIPT } from './registry-host-gate.scripts';
 
 export interface RedisHostGateOptions {
@@ -24,17 +24,8 @@ const POLL_MAX_MS = 30;
 /** While Redis is away, one warning per this long. */
 const WARNING_INTERVAL_MS = 60_000;
 
-interface Waiter {
-  readonly signal: AbortSignal;
-  readonly since: number;
-  readonly deadline: number;
-  readonly resolve: (release: ReleasePermit) => void;
-  readonly reject: (error: Error) => void;
-  readonly dispose: () => void;
-}
-
 interface Line {
-  readonly waiters: Waiter[];
+  readonly waiters: PermitWaiter[];
   pumping: boolean;
   /** Known locally, so a request to a host paused for long fails without asking Redis. */
   pausedUntil: number;
@@ -96,36 +87,9 @@ export class RedisHostGate implements HostGate {
     const now = Date.now();
     if (line.pausedUntil - now > this.options.maxWaitMs) throw new HostBusyError(host, 'paused', line.pausedUntil - now);
     if (now < this.redisAwayUntil) return this.acquireLocally(host, signal, now);
-    return new Promise<ReleasePermit>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        remove();
-        const left = line.pausedUntil - Date.now();
-        reject(left > 0 ? new HostBusyError(host, 'paused', left) : new HostBusyError(host, 'busy'));
-      }, this.options.maxWaitMs);
-      const onAbort = () => {
-        remove();
-        reject(signal.reason instanceof Error ? signal.reason : new Error('The operation was aborted.'));
-      };
-      const waiter: Waiter = {
-        signal,
-        since: now,
-        deadline: now + this.options.maxWaitMs,
-        resolve,
-        reject,
-        dispose: () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-        },
-      };
-      const remove = () => {
-        waiter.dispose();
-        const at = line.waiters.indexOf(waiter);
-        if (at >= 0) line.waiters.splice(at, 1);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      line.waiters.push(waiter);
-      this.pump(host, line);
-    });
+    const waiting = queueForPermit(line.waiters, host, signal, this.options.maxWaitMs, () => line.pausedUntil);
+    this.pump(host, line);
+    return waiting;
   }
 
   async pause(host: string, untilMs: number): Promise<void> {
@@ -185,7 +149,7 @@ export class RedisHostGate implements HostGate {
       }
       if (granted < 0) {
         line.pausedUntil = Math.max(line.pausedUntil, Date.now() + pausedForMs);
-        this.refuseWaitersBeyond(host, line);
+        refuseWaitersBefore(line.waiters, host, line.pausedUntil, Date.now());
         if (line.waiters.length > 0) await this.sleep(line, line.pausedUntil - Date.now(), false);
         continue;
       }
@@ -218,16 +182,6 @@ export class RedisHostGate implements HostGate {
       }
       if (wakeable) line.wake = done;
     });
-  }
-
-  /** Waiters whose time is up before the pause ends learn it now, with how long it lasts. */
-  private refuseWaitersBeyond(host: string, line: Line): void {
-    const left = line.pausedUntil - Date.now();
-    for (const waiter of line.waiters.filter((w) => w.deadline < line.pausedUntil)) {
-      line.waiters.splice(line.waiters.indexOf(waiter), 1);
-      waiter.dispose();
-      waiter.reject(new HostBusyError(host, 'paused', left));
-    }
   }
 
   private permit(host: string, id: string): ReleasePermit {
@@ -269,7 +223,7 @@ export class RedisHostGate implements HostGate {
     });
   }
 
-  private handOverToLocal(host: string, waiter: Waiter): void {
+  private handOverToLocal(host: string, waiter: PermitWaiter): void {
     waiter.dispose();
     if (waiter.signal.aborted) return waiter.reject(waiter.signal.reason instanceof Error ? waiter.signal.reason : new Error('aborted'));
     this.acquireLocally(host, waiter.signal, waiter.since).then(waiter.resolve, waiter.reject);
