@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TestCertificates } from '../services/tls';
+import { forwardRequest } from './forward-request';
 
 /**
  * An HTTPS registry host standing in for a busy public registry: it serves the Docker token
@@ -29,7 +30,6 @@ export interface CountingRegistry {
 }
 
 const TOKEN = 'counting-registry-token';
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'authorization', 'host'];
 
 export async function startCountingRegistry(
   upstream: { url: string; caFile: string },
@@ -49,19 +49,9 @@ export async function startCountingRegistry(
       .writeHead(401, { 'WWW-Authenticate': `Bearer realm="https://${host}/token",service="counting-registry"`, 'Content-Type': 'application/json' })
       .end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const target = new URL(req.url ?? '/', upstream.url);
-    const headers: http.OutgoingHttpHeaders = { ...req.headers };
-    for (const name of HOP_BY_HOP) delete headers[name];
-    const out = https.request(target, { method: req.method, headers, agent: upstreamAgent }, (answer) => {
-      const answerHeaders = { ...answer.headers };
-      for (const name of HOP_BY_HOP) delete answerHeaders[name];
-      res.writeHead(answer.statusCode ?? 502, answerHeaders);
-      answer.pipe(res);
-    });
-    out.once('error', () => res.destroy());
-    out.end();
-  };
+  // Its own token is not the upstream registry's business (the upstream is anonymous).
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse): void =>
+    forwardRequest(upstream.url, upstreamAgent, req, res, Buffer.alloc(0), ['authorization']);
 
   const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const path = req.url ?? '/';

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TestEnvironmentDescription } from '../environment';
 import { waitUntil } from '../processes/wait-until';
 import { registryAccessEnv } from '../product-env';
+import { forwardRequest } from './forward-request';
 
 /**
  * A plain-HTTP reverse proxy in front of one of the test registries (real content, real auth:
@@ -31,8 +32,6 @@ export interface GatedRegistryProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
-
 export async function startGatedRegistryProxy(upstream: { url: string }, caFile: string): Promise<GatedRegistryProxy> {
   const upstreamAgent = new https.Agent({ ca: readFileSync(caFile), keepAlive: true });
   const manifestRequests: string[] = [];
@@ -41,21 +40,8 @@ export async function startGatedRegistryProxy(upstream: { url: string }, caFile:
   gate.open();
   const sockets = new Set<Socket>();
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void => {
-    if (res.destroyed) return; // the client went away while held (e.g. the worker was killed)
-    const target = new URL(req.url ?? '/', upstream.url);
-    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: target.host };
-    for (const name of HOP_BY_HOP) delete headers[name];
-    const out = https.request(target, { method: req.method, headers, agent: upstreamAgent }, (answer) => {
-      const answerHeaders = { ...answer.headers };
-      for (const name of HOP_BY_HOP) delete answerHeaders[name];
-      res.writeHead(answer.statusCode ?? 502, answerHeaders);
-      answer.pipe(res);
-      res.once('close', () => answer.destroy());
-    });
-    out.once('error', () => res.destroy());
-    out.end(body);
-  };
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void =>
+    forwardRequest(upstream.url, upstreamAgent, req, res, body);
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
