@@ -42,9 +42,8 @@ describe('three workers and one registry host (built processes)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Creates `count` templates on the counting host (with the canary's credentials, which its realm receives). */
-  async function createTemplates(count: number): Promise<string[]> {
-    const org = `org-${randomUUID().slice(0, 8)}`;
+  /** Creates `count` templates in a new org on the counting host (with the canary's credentials, which its realm receives). */
+  async function createTemplates(count: number, org = `org-${randomUUID().slice(0, 8)}`): Promise<string[]> {
     const answers = await Promise.all(
       Array.from({ length: count }, (_, i) =>
         sandbox.system.api.create(
@@ -119,5 +118,26 @@ describe('three workers and one registry host (built processes)', () => {
     expect(pauses.reduce((sum, count) => sum + count, 0)).toBe(1);
 
     expect(await sandbox.canaryLeaks()).toEqual([]);
+    await Promise.all(workers.map((worker) => worker.stop()));
+  });
+
+  it('re-validates unchanged images with one manifest HEAD each and no manifest GET, on a worker that never saw them', async () => {
+    const org = `org-${randomUUID().slice(0, 8)}`;
+    const ids = await createTemplates(10, org);
+    const first = await sandbox.system.startWorker();
+    await expectAllPassedOnce(ids, [first]);
+    await first.stop();
+
+    const fresh = await sandbox.system.startWorker();
+    const from = registry.arrivals.length;
+    const answers = await Promise.all(ids.map((id) => sandbox.system.api.validate(org, id)));
+    expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 202));
+    await expectAllPassedOnce(ids, [fresh]);
+
+    const manifests = registry.arrivals.slice(from).filter((request) => request.path.includes('/manifests/'));
+    expect(manifests.filter((request) => request.method === 'GET')).toEqual([]);
+    expect(manifests.filter((request) => request.method === 'HEAD')).toHaveLength(ids.length);
+    expect(await metricValue(fresh, 'registry_requests_per_validation_count', { kind: 'all', validation: 'unchanged' })).toBe(ids.length);
+    await fresh.stop();
   });
 });

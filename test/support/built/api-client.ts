@@ -62,6 +62,10 @@ export class TemplatesApiClient {
   delete(orgId: string, templateId: string): Promise<HttpAnswer> {
     return this.call(orgId, 'DELETE', `${TEMPLATES_PATH(orgId)}/${templateId}`);
   }
+  /** POST …/{id}/validate: validate again (202). */
+  validate(orgId: string, templateId: string): Promise<HttpAnswer> {
+    return this.call(orgId, 'POST', `${TEMPLATES_PATH(orgId)}/${templateId}/validate`);
+  }
 
   private async call(orgId: string, method: string, route: string, body?: unknown): Promise<HttpAnswer> {
     let token = this.tokens.get(orgId);
