@@ -1,4 +1,4 @@
-import { ImageReference } from './image-reference';
+import { ImageReference, splitRegistryHost } from './image-reference';
 import { DOCKER_HUB_WEBSITES, ecrRegistryRegion } from './registry-host';
 import { secretExpiry } from './secret-expiry';
 
@@ -44,9 +44,11 @@ export function credentialWarnings(image: ImageReference, credentials: SecretFor
   return [...warnings, ...registryConventionWarnings(host, credentials), ...expiryWarnings(secretExpiry(credentials.token), now)];
 }
 
-/** The same conventions for a registry credential of kind basic (its registry host, without port). */
-export function registryCredentialWarnings(registryHostname: string, secret: SecretForWarnings, now = new Date()): CredentialWarning[] {
-  return [...registryConventionWarnings(registryHostname.toLowerCase(), secret), ...expiryWarnings(secretExpiry(secret.token), now)];
+/** The same conventions for a registry credential of kind basic (`registry` is its host[:port]). */
+export function registryCredentialWarnings(registry: string, secret: SecretForWarnings, now = new Date()): CredentialWarning[] {
+  const parts = splitRegistryHost(registry);
+  const host = 'problem' in parts ? registry : parts.hostname;
+  return [...registryConventionWarnings(host.toLowerCase(), secret), ...expiryWarnings(secretExpiry(secret.token), now)];
 }
 
 /** `credentials_expire_soon` when the secret's own expiry is less than 7 days away (or past). */

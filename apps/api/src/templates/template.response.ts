@@ -19,6 +19,7 @@ export function toResponse(template: TemplateRecord): TemplateResponse {
     category: template.category,
     created_at: template.createdAt.toISOString(),
     updated_at: template.updatedAt.toISOString(),
+    registry_credential_id: template.registryCredentialId,
     status: template.status,
     validation: {
       state: template.validation.state,
