@@ -15,18 +15,24 @@ export const CredentialLastErrorSchema = z
   .meta({ description: 'Why the last validation that used this credential failed; null when it passed or none ran yet.' });
 export type CredentialLastError = z.infer<typeof CredentialLastErrorSchema>;
 
-/** A credential as the API reads it: everything but the secret. */
-export interface RegistryCredentialRecord {
+/** What a credential is: its name, registry and kind, and the non-secret fields of that kind. */
+export interface RegistryCredentialFields {
   id: string;
   orgId: string;
   name: string;
   registry: string;
   kind: RegistryCredentialKind;
+  /** basic only. */
   username: string | null;
+  /** aws_ecr only (this and the three below). */
   awsAccessKeyId: string | null;
   awsRegion: string | null;
   awsRoleArn: string | null;
   awsExternalId: string | null;
+}
+
+/** A credential as the API reads it: everything but the secret. */
+export interface RegistryCredentialRecord extends RegistryCredentialFields {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   lastError: CredentialLastError | null;
@@ -37,17 +43,7 @@ export interface RegistryCredentialRecord {
   templatesCount: number;
 }
 
-export interface NewRegistryCredential {
-  id: string;
-  orgId: string;
-  name: string;
-  registry: string;
-  kind: RegistryCredentialKind;
-  username: string | null;
-  awsAccessKeyId: string | null;
-  awsRegion: string | null;
-  awsRoleArn: string | null;
-  awsExternalId: string | null;
+export interface NewRegistryCredential extends RegistryCredentialFields {
   secretCiphertext: Buffer;
   expiresAt: Date | null;
   createdBy: string | null;
@@ -79,17 +75,7 @@ export interface CurrentRegistryCredential {
 }
 
 /** What the worker needs to send a credential: the encrypted secret included. */
-export interface RegistryCredentialForUse {
-  id: string;
-  orgId: string;
-  name: string;
-  registry: string;
-  kind: RegistryCredentialKind;
-  username: string | null;
-  awsAccessKeyId: string | null;
-  awsRegion: string | null;
-  awsRoleArn: string | null;
-  awsExternalId: string | null;
+export interface RegistryCredentialForUse extends RegistryCredentialFields {
   secretCiphertext: Uint8Array;
   /** Changes whenever what is sent changes: the key of any cache of what was minted from it. */
   secretVersion: number;

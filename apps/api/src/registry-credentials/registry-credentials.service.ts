@@ -13,7 +13,7 @@ import {
 import { CredentialWarning, ecrRegistryRegion, registryCredentialWarnings, secretExpiry } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
 import { MessageResponse } from '../contract/common.schemas';
-import { encodeCursor } from '../contract/pagination';
+import { toPage } from '../contract/pagination';
 import { planCredentialUpdate } from './registry-credential-update';
 import { toCredentialResponse } from './registry-credential.response';
 import {
@@ -77,11 +77,7 @@ export class RegistryCredentialsService {
   }
 
   async list(orgId: string, query: ListRegistryCredentialsQuery): Promise<RegistryCredentialListResponse> {
-    const page = await this.credentials.listInOrg(orgId, { ...query, limit: query.limit + 1 });
-    const hasMore = page.length > query.limit;
-    const items = hasMore ? page.slice(0, query.limit) : page;
-    const last = items[items.length - 1];
-    return { data: items.map(toCredentialResponse), next_cursor: hasMore && last ? encodeCursor(last) : null };
+    return toPage(await this.credentials.listInOrg(orgId, { ...query, limit: query.limit + 1 }), query.limit, toCredentialResponse);
   }
 
   async get(orgId: string, id: string): Promise<RegistryCredentialResponse> {

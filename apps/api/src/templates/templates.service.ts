@@ -13,7 +13,7 @@ import {
 } from '@app/db';
 import { credentialWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
-import { encodeCursor } from '../contract/pagination';
+import { toPage } from '../contract/pagination';
 import { checkHostBinding, planUpdate, registryCredentialIdOr404 } from './template-credentials';
 import { toResponse } from './template.response';
 import {
@@ -75,11 +75,7 @@ export class TemplatesService {
   }
 
   async list(orgId: string, query: ListTemplatesQuery): Promise<TemplateListResponse> {
-    const page = await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 });
-    const hasMore = page.length > query.limit;
-    const items = hasMore ? page.slice(0, query.limit) : page;
-    const last = items[items.length - 1];
-    return { data: items.map(toResponse), next_cursor: hasMore && last ? encodeCursor(last) : null };
+    return toPage(await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 }), query.limit, toResponse);
   }
 
   async get(orgId: string, templateId: string): Promise<TemplateResponse> {
