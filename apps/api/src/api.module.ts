@@ -5,6 +5,7 @@ import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { DatabaseHealth, DbModule } from '@app/db';
 import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
 import { OpenApiModule } from './openapi/openapi.module';
+import { RegistryCredentialsModule } from './registry-credentials/registry-credentials.module';
 import { TemplatesModule } from './templates/templates.module';
 
 @Module({})
@@ -18,6 +19,7 @@ export class ApiModule {
         HealthModule.forRoot({ imports: [DbModule, QueueModule], probes: [DatabaseHealth, RedisHealth], metricsSources: [ValidationQueueProducer] }),
         OpenApiModule,
         TemplatesModule,
+        RegistryCredentialsModule,
       ],
     };
   }

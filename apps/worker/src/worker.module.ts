@@ -5,6 +5,9 @@ import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { CryptoModule } from '@app/crypto';
 import { DatabaseHealth, DbModule } from '@app/db';
 import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
+import { ecrMinterProvider } from './credentials/ecr-minter.provider';
+import { EcrPasswordCache } from './credentials/ecr-password-cache';
+import { RegistryCredentialResolver } from './credentials/registry-credential-resolver';
 import { RevalidationScheduler } from './revalidation/revalidation-scheduler';
 import { OutboxSweeper } from './sweep/outbox-sweeper';
 import { registryClientProvider } from './validation/registry-client.provider';
@@ -29,7 +32,16 @@ export class WorkerModule {
           metricsSources: [ValidationQueueProducer],
         }),
       ],
-      providers: [registryClientProvider, TemplateValidationService, TemplateValidationProcessor, OutboxSweeper, RevalidationScheduler],
+      providers: [
+        registryClientProvider,
+        ecrMinterProvider,
+        EcrPasswordCache,
+        RegistryCredentialResolver,
+        TemplateValidationService,
+        TemplateValidationProcessor,
+        OutboxSweeper,
+        RevalidationScheduler,
+      ],
     };
   }
 }

@@ -8,6 +8,8 @@ describe('loadConfig', () => {
     const config = loadConfig('api', base);
     expect(config.http.port).toBe(3000);
     expect(config.templates.quotaPerOrg).toBe(100);
+    expect(config.registryCredentials.quotaPerOrg).toBe(50);
+    expect(config.aws).toEqual({ ecrEndpoint: undefined, stsEndpoint: undefined, caBundleFile: undefined });
     expect(config.auth.orgsClaim).toBe('orgs');
     expect(config.validation).toMatchObject({ concurrency: 16, attempts: 5, sweepIntervalMs: 30_000, revalidateIntervalMs: 86_400_000 });
     expect(config.worker.httpPort).toBe(3001);
@@ -29,6 +31,9 @@ describe('loadConfig', () => {
     ['VALIDATION_CONCURRENCY', '-1', /VALIDATION_CONCURRENCY/],
     ['GPU_DRIVER_VERSION', 'R550', /GPU_DRIVER_VERSION must be an NVIDIA driver version/],
     ['GPU_DRIVER_VERSION', '550.54.15-1ubuntu', /GPU_DRIVER_VERSION/],
+    ['REGISTRY_CREDENTIAL_QUOTA_PER_ORG', 'many', /REGISTRY_CREDENTIAL_QUOTA_PER_ORG must be a whole number/],
+    ['AWS_ENDPOINT_URL_ECR', 'ecr.local', /AWS_ENDPOINT_URL_ECR must be a URL/],
+    ['AWS_ENDPOINT_URL_STS', 'ftp://sts.local', /AWS_ENDPOINT_URL_STS must use https: or http:/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(message);
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(ConfigError);

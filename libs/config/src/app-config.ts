@@ -41,6 +41,13 @@ export interface AppConfig {
   };
   tokenEncryption: { rawKeys: RawAesKey[]; kmsKeyArn?: string };
   templates: { quotaPerOrg: number };
+  registryCredentials: { quotaPerOrg: number };
+  /**
+   * The AWS endpoints the worker calls to mint ECR passwords for aws_ecr credentials (the
+   * SDK's own variable names); unset means the SDK's regional defaults. `caBundleFile` adds
+   * trusted CA certificates for them (the AWS CLI's AWS_CA_BUNDLE; the JS SDK has no such setting).
+   */
+  aws: { ecrEndpoint?: string; stsEndpoint?: string; caBundleFile?: string };
   rateLimit: { requestsPerWindow: number; windowMs: number };
   validation: {
     concurrency: number;
@@ -109,6 +116,12 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       kmsKeyArn: optionalString(env, 'TOKEN_KMS_KEY_ARN'),
     },
     templates: { quotaPerOrg: integer(env, 'TEMPLATE_QUOTA_PER_ORG', 100, 1, 1_000_000) },
+    registryCredentials: { quotaPerOrg: integer(env, 'REGISTRY_CREDENTIAL_QUOTA_PER_ORG', 50, 1, 100_000) },
+    aws: {
+      ecrEndpoint: url(env, 'AWS_ENDPOINT_URL_ECR', ['https:', 'http:']),
+      stsEndpoint: url(env, 'AWS_ENDPOINT_URL_STS', ['https:', 'http:']),
+      caBundleFile: optionalString(env, 'AWS_CA_BUNDLE'),
+    },
     rateLimit: {
       requestsPerWindow: integer(env, 'RATE_LIMIT_REQUESTS', 600, 0, 10_000_000),
       windowMs: duration(env, 'RATE_LIMIT_WINDOW', MINUTE, SECOND, HOUR),

@@ -12,11 +12,21 @@ import {
 import { APP_CONFIG, AppConfig, RawAesKey } from '@app/config';
 import { loadOrCreateDevKey } from './dev-token-key';
 
-/** What a registry token is bound to; decryption fails unless the stored row matches. */
+/** What a template's inline registry token is bound to; decryption fails unless the stored row matches. */
 export interface TokenContext {
   orgId: string;
   templateId: string;
 }
+
+/** What a registry credential's secret is bound to: its org, its id, and what kind of secret it is. */
+export interface CredentialSecretContext {
+  orgId: string;
+  credentialId: string;
+  kind: 'basic' | 'aws_ecr';
+}
+
+/** Either secret the cipher protects. */
+export type SecretContext = TokenContext | CredentialSecretContext;
 
 export class TokenDecryptionError extends Error {
   constructor(reason: string) {
@@ -26,6 +36,11 @@ export class TokenDecryptionError extends Error {
 }
 
 const PURPOSE = 'oci-registry-token';
+/** A credential's purpose names its kind, so a basic secret can never be read as an AWS key or the reverse. */
+const CREDENTIAL_PURPOSE: Record<CredentialSecretContext['kind'], string> = {
+  basic: 'registry-credential-secret',
+  aws_ecr: 'aws-secret-access-key',
+};
 const KEY_NAMESPACE = 'airuntime-templates';
 /** One data key per message is all we ever write; refusing more bounds work on hostile input. */
 const MAX_ENCRYPTED_DATA_KEYS = 3;
@@ -53,8 +68,8 @@ export interface TokenKeyrings {
 export const TOKEN_KEYRINGS = Symbol('TOKEN_KEYRINGS');
 
 /**
- * Encrypts registry tokens (write-only secrets) with the AWS Encryption SDK, bound to their
- * template by encryption context.
+ * Encrypts registry secrets (write-only: templates' inline tokens and registry credentials'
+ * secrets) with the AWS Encryption SDK, bound to their row by encryption context.
  */
 @Injectable()
 export class RegistryTokenCipher {
@@ -65,7 +80,7 @@ export class RegistryTokenCipher {
 
   constructor(@Inject(TOKEN_KEYRINGS) private readonly keyrings: TokenKeyrings) {}
 
-  async encrypt(token: string, context: TokenContext): Promise<Buffer> {
+  async encrypt(token: string, context: SecretContext): Promise<Buffer> {
     const { result } = await this.client.encrypt(this.keyrings.encrypt, Buffer.from(token, 'utf8'), {
       encryptionContext: encryptionContext(context),
       suiteId: ALGORITHM_SUITE,
@@ -73,7 +88,7 @@ export class RegistryTokenCipher {
     return result;
   }
 
-  async decrypt(ciphertext: Uint8Array, context: TokenContext): Promise<string> {
+  async decrypt(ciphertext: Uint8Array, context: SecretContext): Promise<string> {
     let plaintext: Buffer;
     let stored: Record<string, string>;
     try {
@@ -85,7 +100,9 @@ export class RegistryTokenCipher {
     }
     const expected = encryptionContext(context);
     for (const [key, value] of Object.entries(expected)) {
-      if (stored[key] !== value) throw new TokenDecryptionError(`encryption context "${key}" does not match this template`);
+      if (stored[key] !== value) {
+        throw new TokenDecryptionError(`encryption context "${key}" does not match this ${'templateId' in context ? 'template' : 'registry credential'}`);
+      }
     }
     return plaintext.toString('utf8');
   }
@@ -94,7 +111,7 @@ export class RegistryTokenCipher {
    * Key rotation: returns the token encrypted under the primary key, or null when it already
    * is. Whether the primary key alone can open the message tells which key wrapped it.
    */
-  async reencryptUnderPrimary(ciphertext: Uint8Array, context: TokenContext): Promise<Buffer | null> {
+  async reencryptUnderPrimary(ciphertext: Uint8Array, context: SecretContext): Promise<Buffer | null> {
     if (await this.opensWith(this.keyrings.encrypt, ciphertext)) return null;
     return this.encrypt(await this.decrypt(ciphertext, context), context);
   }
@@ -109,8 +126,9 @@ export class RegistryTokenCipher {
   }
 }
 
-function encryptionContext({ orgId, templateId }: TokenContext): Record<string, string> {
-  return { org_id: orgId, template_id: templateId, purpose: PURPOSE };
+function encryptionContext(context: SecretContext): Record<string, string> {
+  if ('templateId' in context) return { org_id: context.orgId, template_id: context.templateId, purpose: PURPOSE };
+  return { org_id: context.orgId, credential_id: context.credentialId, purpose: CREDENTIAL_PURPOSE[context.kind] };
 }
 
 function rawAesKeyring({ id, key }: RawAesKey): KeyringNode {

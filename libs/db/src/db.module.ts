@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
 import { IdempotencyRepository } from './idempotency.repository';
 import { PrismaService } from './prisma.service';
+import { RegistryCredentialRepository } from './registry-credential.repository';
+import { RegistryCredentialUseRepository } from './registry-credential-use.repository';
 import { TemplateReadRepository } from './template-read.repository';
 import { TemplateValidationRepository } from './template-validation.repository';
 import { TemplateWriteRepository } from './template-write.repository';
@@ -15,6 +17,8 @@ const REPOSITORIES = [
   ValidationOutboxRepository,
   TokenRotationRepository,
   IdempotencyRepository,
+  RegistryCredentialRepository,
+  RegistryCredentialUseRepository,
 ];
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */

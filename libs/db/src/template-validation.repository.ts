@@ -22,6 +22,7 @@ export class TemplateValidationRepository {
         image: true,
         ociRegistryUsername: true,
         ociRegistryTokenCiphertext: true,
+        registryCredentialId: true,
         specVersion: true,
         status: true,
         validationState: true,

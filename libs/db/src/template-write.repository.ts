@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, someErrorInChain } from '@app/common';
+import { DomainError, ErrorCode } from '@app/common';
+import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
 import { Prisma } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { TemplateReadRepository } from './template-read.repository';
 import { CurrentTemplateSpec, NewTemplate, TemplateRecord, TemplateUpdate } from './template.types';
 import { PUBLIC_COLUMNS, TemplateRow, toRecord } from './template-row';
 
-const UNIQUE_VIOLATION = '23505';
+/** The 404 message for a registry credential that does not exist in the org (or no longer does). */
+export const REGISTRY_CREDENTIAL_NOT_FOUND = 'Registry credential not found';
+
+interface CurrentRow {
+  image: string;
+  oci_registry_username: string | null;
+  has_token: boolean;
+  registry_credential_id: string | null;
+  credential_registry: string | null;
+}
 
 /**
  * The API's writes: create, update, delete, ask for a validation. Prisma's tagged SQL
@@ -23,7 +33,8 @@ export class TemplateWriteRepository {
   /**
    * Inserts the template and takes one unit of the org's quota in one statement: the counter
    * row's lock serializes racing creates, the unique index decides racing names, and a failure
-   * of either undoes both.
+   * of either undoes both. A registry credential deleted meanwhile (or of another org) is
+   * refused by the foreign key: not found.
    */
   async create(template: NewTemplate, quota: number): Promise<TemplateRecord> {
     let rows: TemplateRow[];
@@ -35,16 +46,18 @@ export class TemplateWriteRepository {
           RETURNING count
         )
         INSERT INTO templates (id, org_id, name, name_key, description, category, image,
-                               oci_registry_username, oci_registry_token_ciphertext, created_by)
+                               oci_registry_username, oci_registry_token_ciphertext, registry_credential_id, created_by)
         SELECT ${template.id}::uuid, ${template.orgId}, ${template.name}, ${template.name.toLowerCase()},
                ${template.description}, ${template.category}, ${template.image},
-               ${template.ociRegistryUsername}, ${template.ociRegistryTokenCiphertext}, ${template.createdBy}::uuid
+               ${template.ociRegistryUsername}, ${template.ociRegistryTokenCiphertext},
+               ${template.registryCredentialId}::uuid, ${template.createdBy}::uuid
         FROM quota
         RETURNING ${PUBLIC_COLUMNS}`;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, `A template named "${template.name}" already exists in this organization`);
       }
+      if (isForeignKeyViolation(error)) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
       throw error;
     }
     if (rows.length === 0) {
@@ -81,14 +94,18 @@ export class TemplateWriteRepository {
   ): Promise<{ template: TemplateRecord; revalidate: boolean } | null> {
     try {
       return await this.prisma.$transaction(async (tx) => {
-        const current = await tx.$queryRaw<{ image: string; oci_registry_username: string | null; has_token: boolean }[]>`
-          SELECT image, oci_registry_username, (oci_registry_token_ciphertext IS NOT NULL) AS has_token
+        const current = await tx.$queryRaw<CurrentRow[]>`
+          SELECT image, oci_registry_username, (oci_registry_token_ciphertext IS NOT NULL) AS has_token, registry_credential_id,
+                 (SELECT c.registry FROM registry_credentials c WHERE c.id = templates.registry_credential_id) AS credential_registry
           FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} FOR UPDATE`;
         if (current.length === 0) return null;
+        const row = current[0];
         const change = plan({
-          image: current[0].image,
-          ociRegistryUsername: current[0].oci_registry_username,
-          hasRegistryToken: current[0].has_token,
+          image: row.image,
+          ociRegistryUsername: row.oci_registry_username,
+          hasRegistryToken: row.has_token,
+          registryCredential:
+            row.registry_credential_id && row.credential_registry ? { id: row.registry_credential_id, registry: row.credential_registry } : null,
         });
         const imageChanged = change.image !== undefined && change.image !== current[0].image;
         const revalidate = imageChanged || change.credentials !== undefined;
@@ -101,6 +118,7 @@ export class TemplateWriteRepository {
       if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, 'A template with that name already exists in this organization');
       }
+      if (isForeignKeyViolation(error)) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
       throw error;
     }
   }
@@ -135,11 +153,16 @@ function updateSets(change: TemplateUpdate, imageChanged: boolean, revalidate: b
   if (change.description !== undefined) sets.push(Prisma.sql`description = ${change.description}`);
   if (change.category !== undefined) sets.push(Prisma.sql`category = ${change.category}`);
   if (imageChanged) sets.push(Prisma.sql`image = ${change.image}`);
-  if (change.credentials === null) {
-    sets.push(Prisma.sql`oci_registry_username = NULL, oci_registry_token_ciphertext = NULL`);
-  } else if (change.credentials) {
-    sets.push(Prisma.sql`oci_registry_username = ${change.credentials.username}`);
-    if (change.credentials.ciphertext) sets.push(Prisma.sql`oci_registry_token_ciphertext = ${change.credentials.ciphertext}`);
+  const credentials = change.credentials;
+  if (credentials === null) {
+    sets.push(Prisma.sql`oci_registry_username = NULL, oci_registry_token_ciphertext = NULL, registry_credential_id = NULL`);
+  } else if (credentials?.kind === 'inline') {
+    sets.push(Prisma.sql`oci_registry_username = ${credentials.username}, registry_credential_id = NULL`);
+    if (credentials.ciphertext) sets.push(Prisma.sql`oci_registry_token_ciphertext = ${credentials.ciphertext}`);
+  } else if (credentials?.kind === 'registry_credential') {
+    // Swapping to a registry credential drops the inline ciphertext for good.
+    sets.push(Prisma.sql`
+      registry_credential_id = ${credentials.registryCredentialId}::uuid, oci_registry_username = NULL, oci_registry_token_ciphertext = NULL`);
   }
   if (revalidate) {
     sets.push(Prisma.sql`
@@ -148,13 +171,4 @@ function updateSets(change: TemplateUpdate, imageChanged: boolean, revalidate: b
       validation_attempts = 0, validation_queued_at = now()`);
   }
   return sets;
-}
-
-/** A unique index refused the write (pg's 23505, as Prisma wraps it). */
-function isUniqueViolation(error: unknown): boolean {
-  return someErrorInChain(
-    error,
-    ({ code, meta }) =>
-      code === UNIQUE_VIOLATION || code === 'P2002' || (code === 'P2010' && JSON.stringify(meta ?? {}).includes(UNIQUE_VIOLATION)),
-  );
 }

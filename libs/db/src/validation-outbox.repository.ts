@@ -47,7 +47,14 @@ export class ValidationOutboxRepository {
    * the next sweep picks it up at once, whatever SWEEP_MIN_AGE says.
    */
   async markNotQueued(id: string): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE templates SET validation_queued_at = ${new Date(0)}::timestamptz WHERE id = ${id}::uuid`;
+    await this.markAllNotQueued([id]);
+  }
+
+  /** The same for several templates (a rotation's batch that Redis did not take). */
+  async markAllNotQueued(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE templates SET validation_queued_at = ${new Date(0)}::timestamptz WHERE id = ANY(${[...ids]}::uuid[])`;
   }
 
   /** The sweep found (or gave) these templates a live job: their queueing starts now. */

@@ -23,6 +23,17 @@ export interface KeysetPosition {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NOT_OURS = 'is not a cursor returned by this API';
 
+/**
+ * One page of a list read with `limit + 1` rows: the first `limit` mapped, and the cursor of
+ * the last of them when there is more.
+ */
+export function toPage<R extends KeysetPosition, T>(rows: readonly R[], limit: number, map: (row: R) => T): { data: T[]; next_cursor: string | null } {
+  const hasMore = rows.length > limit;
+  const items = hasMore ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return { data: items.map(map), next_cursor: hasMore && last ? encodeCursor(last) : null };
+}
+
 /** Opaque to clients. */
 export function encodeCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify({ t: position.createdAt.toISOString(), i: position.id })).toString('base64url');

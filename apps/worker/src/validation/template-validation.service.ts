@@ -1,10 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
-import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
 import { StoredValidationReport, TemplateForValidation, TemplateValidationRepository, ValidationErrorInfo } from '@app/db';
-import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError, ValidationErrorCode } from '@app/oci';
+import { ImageValidationReport, RegistryClient, RegistryError } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
+import { RegistryCredentialResolver } from '../credentials/registry-credential-resolver';
 
 /** Where the job stands in its retries; from BullMQ. */
 export interface ValidationAttempt {
@@ -34,7 +34,7 @@ export class RetryableValidationError extends Error {
 export class TemplateValidationService implements OnApplicationShutdown {
   constructor(
     private readonly templates: TemplateValidationRepository,
-    private readonly cipher: RegistryTokenCipher,
+    private readonly credentials: RegistryCredentialResolver,
     private readonly registry: RegistryClient,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
@@ -50,12 +50,14 @@ export class TemplateValidationService implements OnApplicationShutdown {
     let report: StoredValidationReport;
     try {
       // The stored string is parsed by the client: a bad one is a permanent invalid_reference.
-      report = withDrift(await this.registry.validateImage(template.image, await this.credentials(template)), template);
+      // Credentials are resolved (decrypted, or minted for ECR) first; the client takes username and password.
+      report = withDrift(await this.registry.validateImage(template.image, await this.credentials.resolve(template)), template);
     } catch (error) {
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
     const flipped = await this.templates.recordPassed(template.id, template.specVersion, { ...report }, report.apps);
     if (!flipped) return this.skipped(templateId, await this.templates.explainMissedWrite(template.id, template.specVersion));
+    await this.credentials.recordOutcome(template, null);
     this.finished(template.id, 'passed', null, started, attempt);
     return { outcome: 'passed' };
   }
@@ -63,16 +65,6 @@ export class TemplateValidationService implements OnApplicationShutdown {
   /** Last shutdown phase, after the processor drained (onModuleDestroy): close pooled sockets. */
   async onApplicationShutdown(): Promise<void> {
     await this.registry.close();
-  }
-
-  private async credentials(template: TemplateForValidation): Promise<RegistryCredentials | undefined> {
-    if (!template.ociRegistryTokenCiphertext || !template.ociRegistryUsername) return undefined;
-    // Decrypted here only, bound to this row's org and id; kept in memory for this validation.
-    const password = await this.cipher.decrypt(template.ociRegistryTokenCiphertext, {
-      orgId: template.orgId,
-      templateId: template.id,
-    });
-    return { username: template.ociRegistryUsername, password };
   }
 
   /**
@@ -94,6 +86,7 @@ export class TemplateValidationService implements OnApplicationShutdown {
     }
     const recorded = await this.templates.recordFailed(template.id, template.specVersion, info, !info.retryable);
     if (!recorded) return this.skipped(template.id, await this.templates.explainMissedWrite(template.id, template.specVersion));
+    await this.credentials.recordOutcome(template, info);
     this.finished(template.id, 'failed', info.code, started, attempt);
     return { outcome: 'failed' };
   }
@@ -118,13 +111,6 @@ export class TemplateValidationService implements OnApplicationShutdown {
 /** Typed, user-facing failure info; anything unexpected is rethrown so the queue retries it. */
 function toErrorInfo(error: unknown): ValidationErrorInfo {
   if (error instanceof RegistryError) return { code: error.code, message: error.message, retryable: error.retryable };
-  if (error instanceof TokenDecryptionError) {
-    return {
-      code: ValidationErrorCode.CredentialsUnreadable,
-      message: 'The stored registry token could not be decrypted; set the token again',
-      retryable: false,
-    };
-  }
   throw error;
 }
 
