@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
 import { IdempotencyRepository } from './idempotency.repository';
+import { ImagePolicyRepository } from './image-policy.repository';
 import { PrismaService } from './prisma.service';
 import { TemplateReadRepository } from './template-read.repository';
 import { TemplateValidationRepository } from './template-validation.repository';
@@ -15,6 +16,7 @@ const REPOSITORIES = [
   ValidationOutboxRepository,
   TokenRotationRepository,
   IdempotencyRepository,
+  ImagePolicyRepository,
 ];
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */

@@ -6,6 +6,7 @@ export * from './template-validation.repository';
 export * from './validation-outbox.repository';
 export * from './token-rotation.repository';
 export * from './idempotency.repository';
+export * from './image-policy.repository';
 export * from './database-health';
 export * from './db.module';
 export * from './migrations/migrator';

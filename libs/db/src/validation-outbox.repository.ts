@@ -43,11 +43,12 @@ export class ValidationOutboxRepository {
   }
 
   /**
-   * The job could not be added (Redis away): date the row's queueing back to the epoch so
-   * the next sweep picks it up at once, whatever SWEEP_MIN_AGE says.
+   * The job could not be added (Redis away): date the rows' queueing back to the epoch so
+   * the next sweep picks them up at once, whatever SWEEP_MIN_AGE says.
    */
-  async markNotQueued(id: string): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE templates SET validation_queued_at = ${new Date(0)}::timestamptz WHERE id = ${id}::uuid`;
+  async markNotQueued(ids: string | readonly string[]): Promise<void> {
+    const list = typeof ids === 'string' ? [ids] : [...ids];
+    await this.prisma.$executeRaw`UPDATE templates SET validation_queued_at = ${new Date(0)}::timestamptz WHERE id = ANY(${list}::uuid[])`;
   }
 
   /** The sweep found (or gave) these templates a live job: their queueing starts now. */

@@ -2,8 +2,15 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
-import { StoredValidationReport, TemplateForValidation, TemplateValidationRepository, ValidationErrorInfo } from '@app/db';
-import { ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError, ValidationErrorCode } from '@app/oci';
+import {
+  ImagePolicyRecord,
+  ImagePolicyRepository,
+  StoredValidationReport,
+  TemplateForValidation,
+  TemplateValidationRepository,
+  ValidationErrorInfo,
+} from '@app/db';
+import { ImageChecks, ImageValidationReport, RegistryClient, RegistryCredentials, RegistryError, ValidationErrorCode } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 
 /** Where the job stands in its retries; from BullMQ. */
@@ -34,6 +41,7 @@ export class RetryableValidationError extends Error {
 export class TemplateValidationService implements OnApplicationShutdown {
   constructor(
     private readonly templates: TemplateValidationRepository,
+    private readonly imagePolicies: ImagePolicyRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly registry: RegistryClient,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -47,10 +55,13 @@ export class TemplateValidationService implements OnApplicationShutdown {
       return this.skipped(templateId, 'not_pending');
     }
     const started = performance.now();
+    // Read after the claim: a policy PUT that commits later puts the row back to pending, so
+    // this validation's write misses and it is redone under the new policy (see ImagePolicyRepository).
+    const checks = imageChecks(await this.imagePolicies.findForOrg(template.orgId));
     let report: StoredValidationReport;
     try {
       // The stored string is parsed by the client: a bad one is a permanent invalid_reference.
-      report = withDrift(await this.registry.validateImage(template.image, await this.credentials(template)), template);
+      report = withDrift(await this.registry.validateImage(template.image, await this.credentials(template), undefined, checks), template);
     } catch (error) {
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
@@ -126,6 +137,16 @@ function toErrorInfo(error: unknown): ValidationErrorInfo {
     };
   }
   throw error;
+}
+
+/** The org's image policy as the registry client checks it (signatures are looked up only when it has keys). */
+function imageChecks(policy: ImagePolicyRecord): ImageChecks {
+  return {
+    signaturePolicy: {
+      require_signature: policy.requireSignature,
+      trusted_keys: policy.trustedKeys.map((key) => ({ name: key.name, public_key: key.publicKey })),
+    },
+  };
 }
 
 /** Keeps Active templates' digest history: when a tag moved, say from where and when. */
