@@ -33,7 +33,7 @@ export class ImagePolicyService {
     });
     for (let start = 0; start < change.revalidate.length; start += ENQUEUE_BATCH) {
       const batch = change.revalidate.slice(start, start + ENQUEUE_BATCH);
-      if ((await this.validationQueue.enqueueMany(batch)) === 0) await this.outbox.markNotQueued(batch);
+      if ((await this.validationQueue.enqueueMany(batch)) === 0) await this.outbox.markAllNotQueued(batch);
     }
     return { ...toResponse(change.policy), templates_queued: change.revalidate.length };
   }
