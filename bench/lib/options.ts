@@ -23,6 +23,8 @@ export interface BenchOptions {
     drainConcurrencies: number[];
     /** Also drain N templates that all name one image (what the worker's caches are worth). */
     sameImageDrain: boolean;
+    /** Also drain them under an org policy that requires their cosign signatures (and run the floors with the signature exchanges). */
+    signatureDrain: boolean;
     /** Default VALIDATION_CONCURRENCY: the worker setting for the burst and isolated runs. */
     defaultConcurrency: number;
     skopeoSequentialRefs: number;
@@ -54,6 +56,7 @@ export const FULL: BenchOptions = {
     isolatedSamples: 40,
     drainConcurrencies: [1, 16, 64],
     sameImageDrain: true,
+    signatureDrain: true,
     defaultConcurrency: 16,
     skopeoSequentialRefs: 30,
     skopeoParallelRefs: 96,
@@ -81,6 +84,7 @@ export const QUICK: BenchOptions = {
     isolatedSamples: 6,
     drainConcurrencies: [1, 16, 64],
     sameImageDrain: false,
+    signatureDrain: true,
     defaultConcurrency: 16,
     skopeoSequentialRefs: 5,
     skopeoParallelRefs: 16,

@@ -95,7 +95,7 @@ export function renderMarkdown(results: BenchResults): string {
     for (const d of v.drains) {
       lines.push(
         row([
-          `drain ${d.templates} queued, worker concurrency ${d.workerConcurrency}${d.distinctImages ? '' : ', all the same image'}`,
+          `drain ${d.templates} queued, worker concurrency ${d.workerConcurrency}${d.distinctImages ? '' : ', all the same image'}${d.signatures ? ', signed images, org policy requiring the signature' : ''}`,
           `${fmt(d.validationsPerSec, 0)} validations/s; failed ${d.failed}`,
           num(d.workerPeakRssMB),
         ]),
@@ -104,7 +104,7 @@ export function renderMarkdown(results: BenchResults): string {
     for (const f of v.floors ?? []) {
       lines.push(
         row([
-          `floor: the bare HTTP exchanges of each validation (${f.requestsPerValidation.toFixed(0)} requests: ${f.tokenFetch ? 'token, ' : ''}manifest HEAD + GET, config GET, layer HEADs), ${f.templates} images, ${f.concurrency} at a time${f.tokenFetch ? '' : ', tokens fetched beforehand'}`,
+          `${f.label}: the bare HTTP exchanges of each validation (${f.requestsPerValidation.toFixed(0)} requests: ${f.tokenFetch ? 'token, ' : ''}manifest HEAD + GET, config GET, layer HEADs${f.signatures ? ', `.sig` manifest GET, payload GET' : ''}), ${f.templates} images, ${f.concurrency} at a time${f.tokenFetch ? '' : ', tokens fetched beforehand'}`,
           `${fmt(f.validationsPerSec, 0)} validations/s`,
           '–',
         ]),
@@ -125,13 +125,17 @@ export function renderMarkdown(results: BenchResults): string {
     if (seq && par) {
       lines.push(...header(['worker concurrency', 'drain / sequential skopeo', `drain / ${par.parallelism} parallel skopeo`]));
       for (const d of v.drains.filter((x) => x.distinctImages)) {
-        lines.push(row([d.workerConcurrency, `${num(d.validationsPerSec.median / seq.refsPerSec.median, 1)}×`, `${num(d.validationsPerSec.median / par.refsPerSec.median, 1)}×`]));
+        const concurrency = `${d.workerConcurrency}${d.signatures ? ', signatures required' : ''}`;
+        lines.push(row([concurrency, `${num(d.validationsPerSec.median / seq.refsPerSec.median, 1)}×`, `${num(d.validationsPerSec.median / par.refsPerSec.median, 1)}×`]));
       }
       lines.push('');
     }
-    for (const r of v.floorRatios ?? []) {
-      lines.push(...header(['worker concurrency', 'drain / floor (tokens beforehand)', 'drain / floor with token requests']));
-      lines.push(row([r.workerConcurrency, fmt(r.vsFloor, 2, '×'), fmt(r.vsFloorWithTokens, 2, '×')]));
+    if (v.floorRatios?.length) {
+      lines.push(...header(['drain, worker concurrency', 'drain / floor (tokens beforehand)', 'drain / floor with token requests']));
+      for (const r of v.floorRatios) {
+        const drain = r.signatures ? `${r.workerConcurrency}, signatures required (floors with the signature exchanges)` : `${r.workerConcurrency}`;
+        lines.push(row([drain, fmt(r.vsFloor, 2, '×'), fmt(r.vsFloorWithTokens, 2, '×')]));
+      }
       lines.push('', 'Ratios are taken per round (drain and floors in the same round), then the median.', '');
     }
   }

@@ -53,6 +53,8 @@ export interface DrainResults {
   workerConcurrency: number;
   templates: number;
   distinctImages: boolean;
+  /** The org's image policy required the images' cosign signature (checked on every validation). */
+  signatures?: boolean;
   validationsPerSec: Spread;
   failed: number;
   workerPeakRssMB: number;
@@ -181,13 +183,24 @@ async function measureDrains(
   ctx: BenchContext,
   queue: Queue,
 ): Promise<{ drains: DrainResults[]; floors: FloorResults[]; floorRatios: FloorRatio[] }> {
-  const { templates, drainConcurrencies, sameImageDrain, defaultConcurrency } = ctx.options.validation;
+  const { templates, drainConcurrencies, sameImageDrain, signatureDrain, defaultConcurrency } = ctx.options.validation;
   const distinct = ctx.images.refs.slice(0, templates);
-  const floor = new FloorRecorder(ctx, distinct, defaultConcurrency);
+  const floor = new FloorRecorder(ctx, distinct, defaultConcurrency, signatureDrain);
   const cells = [
-    ...drainConcurrencies.map((concurrency) => ({ label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true })),
+    ...drainConcurrencies.map((concurrency) => ({ label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true, signatures: false })),
+    ...(signatureDrain
+      ? [{ label: `drain c${defaultConcurrency}, signatures required`, concurrency: defaultConcurrency, images: distinct, distinctImages: true, signatures: true }]
+      : []),
     ...(sameImageDrain
-      ? [{ label: `drain c${defaultConcurrency}, one image`, concurrency: defaultConcurrency, images: distinct.map(() => distinct[0]), distinctImages: false }]
+      ? [
+          {
+            label: `drain c${defaultConcurrency}, one image`,
+            concurrency: defaultConcurrency,
+            images: distinct.map(() => distinct[0]),
+            distinctImages: false,
+            signatures: false,
+          },
+        ]
       : []),
   ];
   const runs = new Map(
@@ -200,6 +213,7 @@ async function measureDrains(
       const record = runs.get(cell.label)!;
       await withWorker(ctx, cell.concurrency, async (worker) => {
         await queue.pause();
+        if (cell.signatures) await putImagePolicy(ctx, orgId, ctx.images.signaturePolicy);
         await createMany(ctx, orgId, cell.images);
         worker.resetPeak();
         const before = snapshotCpu();
@@ -223,15 +237,30 @@ async function measureDrains(
       workerConcurrency: cell.concurrency,
       templates: cell.images.length,
       distinctImages: cell.distinctImages,
+      ...(cell.signatures ? { signatures: true } : {}),
       validationsPerSec: spread(record.rates),
       failed: record.failed,
       workerPeakRssMB: Math.max(...record.peaks),
       cpuMsPerValidation: Object.fromEntries(Object.entries(record.cpu).map(([role, seconds]) => [role, (seconds * 1000) / record.count])),
     };
   });
-  const atDefault = cells.find((cell) => cell.distinctImages && cell.concurrency === defaultConcurrency);
-  const floorRatios = atDefault ? [floor.ratio(defaultConcurrency, runs.get(atDefault.label)!.rates)] : [];
+  const atDefault = (signatures: boolean) =>
+    cells.find((cell) => cell.distinctImages && cell.signatures === signatures && cell.concurrency === defaultConcurrency);
+  const floorRatios = [false, true].flatMap((signatures) => {
+    const cell = atDefault(signatures);
+    return cell ? [floor.ratio(defaultConcurrency, runs.get(cell.label)!.rates, signatures)] : [];
+  });
   return { drains, floors: floor.results(), floorRatios };
+}
+
+/** Sets the org's image policy through the API (before its templates exist: it queues nothing). */
+async function putImagePolicy(ctx: BenchContext, orgId: string, policy: BenchContext['images']['signaturePolicy']): Promise<void> {
+  const response = await fetch(`${ctx.api.url}/api/v1beta1/orgs/${orgId}/image-policy`, {
+    method: 'PUT',
+    headers: { ...(await authHeaders(ctx, orgId)), 'content-type': 'application/json' },
+    body: JSON.stringify(policy),
+  });
+  if (response.status !== 200) throw new Error(`PUT image-policy answered ${response.status}: ${await response.text()}`);
 }
 
 async function measureSkopeo(ctx: BenchContext): Promise<SkopeoResults[]> {

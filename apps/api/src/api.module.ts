@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { DatabaseHealth, DbModule } from '@app/db';
 import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
+import { ImagePolicyModule } from './image-policy/image-policy.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { RegistryCredentialsModule } from './registry-credentials/registry-credentials.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -20,6 +21,7 @@ export class ApiModule {
         OpenApiModule,
         TemplatesModule,
         RegistryCredentialsModule,
+        ImagePolicyModule,
       ],
     };
   }

@@ -70,7 +70,15 @@ export interface AppConfig {
     totalTimeoutMs: number;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+  /**
+   * Development only (`npm start`): the local demo registry the worker may reach (loopback) and
+   * whose CA it trusts, generated under DATA_DIR. Never set with NODE_ENV=production.
+   */
+  demoRegistry?: { host: string; caFile: string };
 }
+
+/** Where `npm start` keeps the demo registry (its CA, storage, signing key): under DATA_DIR. */
+export const DEMO_REGISTRY_DIR = 'demo-registry';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -150,6 +158,8 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       pretty: logPretty(env, nodeEnv),
     },
   };
+  const demoRegistry = demoRegistryOf(env, 'DEMO_REGISTRY', config);
+  if (demoRegistry) config.demoRegistry = demoRegistry;
   checkProductionRequirements(role, config);
   return config;
 }
@@ -187,6 +197,15 @@ function driverVersion(env: Env, name: string): string | undefined {
     throw new ConfigError(name, `must be an NVIDIA driver version such as 550.54.15 (as nvidia-smi prints it), got "${value.slice(0, 40)}"`);
   }
   return value;
+}
+
+/** `DEMO_REGISTRY=127.0.0.1:5443`, set by `npm start` in development; refused in production. */
+function demoRegistryOf(env: Env, name: string, config: AppConfig): AppConfig['demoRegistry'] {
+  const [host, ...more] = hostPortList(env, name);
+  if (host === undefined) return undefined;
+  if (!config.devMode) throw new ConfigError(name, 'is the development demo registry of `npm start`; unset it when NODE_ENV=production');
+  if (more.length > 0) throw new ConfigError(name, 'takes one host:port');
+  return { host, caFile: path.join(config.dataDir, DEMO_REGISTRY_DIR, 'ca.crt') };
 }
 
 function logPretty(env: Env, nodeEnv: AppConfig['nodeEnv']): boolean {

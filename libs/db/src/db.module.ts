@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
 import { IdempotencyRepository } from './idempotency.repository';
+import { ImagePolicyRepository } from './image-policy.repository';
 import { PrismaService } from './prisma.service';
 import { RegistryCredentialRepository } from './registry-credential.repository';
 import { RegistryCredentialUseRepository } from './registry-credential-use.repository';
@@ -19,6 +20,7 @@ const REPOSITORIES = [
   IdempotencyRepository,
   RegistryCredentialRepository,
   RegistryCredentialUseRepository,
+  ImagePolicyRepository,
 ];
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */

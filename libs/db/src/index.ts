@@ -9,6 +9,7 @@ export * from './idempotency.repository';
 export * from './registry-credential.types';
 export * from './registry-credential.repository';
 export * from './registry-credential-use.repository';
+export * from './image-policy.repository';
 export * from './database-health';
 export * from './db.module';
 export * from './migrations/migrator';

@@ -54,11 +54,15 @@ export class TemplateValidationRepository {
     return count === 1;
   }
 
-  /** Why a conditional write found nothing to change: the row is gone, or holds newer values, or neither. */
+  /**
+   * Why a conditional write found nothing to change: the row is gone, or holds newer values
+   * (another spec, or the same spec sent back to pending while this validation ran, as an org's
+   * new image policy does: then it must be validated again), or neither.
+   */
   async explainMissedWrite(id: string, specVersion: number): Promise<'missing' | 'stale' | 'not_pending'> {
-    const row = await this.prisma.template.findUnique({ where: { id }, select: { specVersion: true } });
+    const row = await this.prisma.template.findUnique({ where: { id }, select: { specVersion: true, validationState: true } });
     if (!row) return 'missing';
-    return row.specVersion !== specVersion ? 'stale' : 'not_pending';
+    return row.specVersion !== specVersion || row.validationState === 'pending' ? 'stale' : 'not_pending';
   }
 
   /** running → passed and Active, only if nothing changed meanwhile. Returns whether it flipped. */

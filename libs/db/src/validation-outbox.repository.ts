@@ -43,14 +43,9 @@ export class ValidationOutboxRepository {
   }
 
   /**
-   * The job could not be added (Redis away): date the row's queueing back to the epoch so
-   * the next sweep picks it up at once, whatever SWEEP_MIN_AGE says.
+   * The jobs could not be added (Redis away): date the rows' queueing back to the epoch so the
+   * next sweep picks them up at once, whatever SWEEP_MIN_AGE says.
    */
-  async markNotQueued(id: string): Promise<void> {
-    await this.markAllNotQueued([id]);
-  }
-
-  /** The same for several templates (a rotation's batch that Redis did not take). */
   async markAllNotQueued(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.prisma.$executeRaw`

@@ -11,7 +11,7 @@ export { MAX_MANIFEST_BYTES, MAX_CONFIG_BYTES } from './image-inspection';
 export { parseWwwAuthenticate } from './www-authenticate';
 export type { AuthChallenge } from './www-authenticate';
 export { RegistryClient, DEFAULT_REGISTRY_TIMEOUTS } from './registry-client';
-export type { RegistryClientOptions, RegistryTimeouts } from './registry-client';
+export type { ImageChecks, RegistryClientOptions, RegistryTimeouts } from './registry-client';
 export type { RegistryCredentials } from './registry-auth';
 export { MediaType } from './media-types';
 export { templateWarnings, registryCredentialWarnings, expiryWarnings, TemplateWarningCode, EXPIRY_WARNING_MS } from './template-warnings';

@@ -11,6 +11,7 @@ import { ImageReference } from './image-reference';
 import { ImageValidationReport } from './image-validation-report';
 import { RegistryAuthenticator, RegistryCredentials } from './registry-auth';
 import { RepositorySession, RepositorySessionDeps } from './registry-session';
+import { checkSignatures, SignaturePolicy } from './signatures/check-signatures';
 
 export interface RegistryTimeouts {
   /** TCP connect plus TLS handshake, per connection. */
@@ -47,6 +48,17 @@ export interface RegistryClientOptions {
   gpuDriverVersion?: string;
   /** Milliseconds since the epoch; tests substitute it to expire cached tokens. */
   clock?: () => number;
+}
+
+/** Checks a validation makes besides the registry's (they depend on who owns the template). */
+export interface ImageChecks {
+  /**
+   * The org's image policy. With trusted keys, cosign signatures of the validated digest are
+   * checked through the same session (the report gets `signatures`; a required signature that
+   * is missing or invalid fails with `signature_missing` / `signature_invalid`). Without keys,
+   * nothing is asked.
+   */
+  signaturePolicy?: SignaturePolicy;
 }
 
 const DEFAULT_USER_AGENT = 'airuntime-template-validator/1.0';
@@ -113,6 +125,8 @@ export class RegistryClient {
    * linux/amd64 with the fleet's GPU driver, and that every layer can be pulled; reports what
    * the product stores about it.
    *
+   * With `checks.signaturePolicy` keys, also that it is signed as the policy asks (see ImageChecks).
+   *
    * Throws `RegistryError` (see `retryable`). If `signal` aborts, rejects with
    * its reason instead.
    */
@@ -120,13 +134,18 @@ export class RegistryClient {
     image: ImageReference | string,
     credentials?: RegistryCredentials,
     signal?: AbortSignal,
+    checks: ImageChecks = {},
   ): Promise<ImageValidationReport> {
     const ref = typeof image === 'string' ? parseReference(image) : image;
     checkCredentials(credentials);
     const deadline = new Deadline(this.timeouts.totalTimeoutMs, `Validating ${ref.toString()}`, signal);
     try {
       const session = new RepositorySession(this.sessionDeps, this.apiBaseUrl(ref), ref, credentials, deadline.signal);
-      return await inspectImage(session, ref, this.inspection);
+      const report = await inspectImage(session, ref, this.inspection);
+      const policy = checks.signaturePolicy;
+      if (!policy || (policy.trusted_keys.length === 0 && !policy.require_signature)) return report;
+      const subject = { digest: report.resolved_digest, platformDigest: report.platform_digest, registry: ref.registry, repository: ref.repository };
+      return { ...report, signatures: await checkSignatures(session, subject, policy) };
     } finally {
       deadline.clear();
     }

@@ -7,13 +7,11 @@ import {
   REGISTRY_CREDENTIAL_NOT_FOUND,
   RegistryCredentialRecord,
   RegistryCredentialRepository,
-  ROTATION_BATCH,
-  ValidationOutboxRepository,
 } from '@app/db';
 import { TemplateWarning, ecrRegistryRegion, registryCredentialWarnings, secretExpiry } from '@app/oci';
-import { ValidationQueueProducer } from '@app/queue';
 import { MessageResponse } from '../contract/common.schemas';
 import { toPage } from '../contract/pagination';
+import { ValidationHandover } from '../validation/validation-handover';
 import { planCredentialUpdate } from './registry-credential-update';
 import { toCredentialResponse } from './registry-credential.response';
 import {
@@ -29,9 +27,8 @@ export class RegistryCredentialsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly credentials: RegistryCredentialRepository,
-    private readonly outbox: ValidationOutboxRepository,
     private readonly cipher: RegistryTokenCipher,
-    private readonly validationQueue: ValidationQueueProducer,
+    private readonly handover: ValidationHandover,
   ) {}
 
   /** Stores the credential with its secret encrypted under {org_id, credential_id, purpose}. Nothing is sent anywhere. */
@@ -102,7 +99,7 @@ export class RegistryCredentialsService {
       : undefined;
     const result = await this.credentials.update(orgId, id, (current) => planCredentialUpdate(request, current, secret, ecrRegistryRegion(registry)));
     if (!result) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
-    await this.handOverToWorker(result.queuedTemplateIds);
+    await this.handover.handOver(result.queuedTemplateIds);
     const warnings =
       kind === 'basic' && request.secret
         ? registryCredentialWarnings(registry, { username: request.username ?? (username as string), token: request.secret })
@@ -120,13 +117,5 @@ export class RegistryCredentialsService {
     const credential = await this.credentials.findInOrg(orgId, id);
     if (!credential) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
     return credential;
-  }
-
-  /** Enqueues the rotated templates in batches; a batch Redis refuses is dated back for the sweep. */
-  private async handOverToWorker(templateIds: readonly string[]): Promise<void> {
-    for (let start = 0; start < templateIds.length; start += ROTATION_BATCH) {
-      const batch = templateIds.slice(start, start + ROTATION_BATCH);
-      if ((await this.validationQueue.enqueueMany(batch)) === 0) await this.outbox.markAllNotQueued(batch);
-    }
   }
 }

@@ -9,11 +9,11 @@ import {
   RegistryCredentialRepository,
   TemplateReadRepository,
   TemplateWriteRepository,
-  ValidationOutboxRepository,
 } from '@app/db';
 import { templateWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
 import { toPage } from '../contract/pagination';
+import { ValidationHandover } from '../validation/validation-handover';
 import { checkHostBinding, planUpdate, registryCredentialIdOr404 } from './template-credentials';
 import { toResponse } from './template.response';
 import {
@@ -31,7 +31,7 @@ export class TemplatesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reads: TemplateReadRepository,
     private readonly writes: TemplateWriteRepository,
-    private readonly outbox: ValidationOutboxRepository,
+    private readonly handover: ValidationHandover,
     private readonly registryCredentials: RegistryCredentialRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly validationQueue: ValidationQueueProducer,
@@ -70,7 +70,7 @@ export class TemplatesService {
       this.config.templates.quotaPerOrg,
     );
     this.metrics.templatesCreated.inc();
-    await this.handOverToWorker(id);
+    await this.handover.handOver([id]);
     return { ...toResponse(template), warnings: templateWarnings(request.image, request.credentials) };
   }
 
@@ -94,7 +94,7 @@ export class TemplatesService {
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
     const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext, credential));
     if (!result) throw DomainError.notFound();
-    if (result.revalidate) await this.handOverToWorker(templateId);
+    if (result.revalidate) await this.handover.handOver([templateId]);
     const image = request.image ?? ImageReference.parse(result.template.image);
     const credentials =
       result.template.ociRegistryUsername && request.token
@@ -107,7 +107,7 @@ export class TemplatesService {
   async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
     const result = await this.writes.requestValidation(orgId, templateId);
     if (!result) throw DomainError.notFound();
-    if (result.queued) await this.handOverToWorker(templateId);
+    if (result.queued) await this.handover.handOver([templateId]);
     return toResponse(result.template);
   }
 
@@ -116,14 +116,6 @@ export class TemplatesService {
     const credential = await this.registryCredentials.findInOrg(orgId, registryCredentialIdOr404(id));
     if (!credential) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
     return credential;
-  }
-
-  /**
-   * Adds the validation job. If Redis cannot take it, the row (already pending) stays the
-   * record of the work, marked so that the worker's next sweep enqueues it without delay.
-   */
-  private async handOverToWorker(templateId: string): Promise<void> {
-    if (!(await this.validationQueue.enqueue(templateId))) await this.outbox.markNotQueued(templateId);
   }
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */

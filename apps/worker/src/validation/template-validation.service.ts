@@ -1,8 +1,15 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
-import { StoredValidationReport, TemplateForValidation, TemplateValidationRepository, ValidationErrorInfo } from '@app/db';
-import { ImageValidationReport, RegistryClient, RegistryError } from '@app/oci';
+import {
+  ImagePolicyRecord,
+  ImagePolicyRepository,
+  StoredValidationReport,
+  TemplateForValidation,
+  TemplateValidationRepository,
+  ValidationErrorInfo,
+} from '@app/db';
+import { ImageChecks, ImageValidationReport, RegistryClient, RegistryError } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
 import { RegistryCredentialResolver } from '../credentials/registry-credential-resolver';
 
@@ -35,6 +42,7 @@ export class TemplateValidationService implements OnApplicationShutdown {
   constructor(
     private readonly templates: TemplateValidationRepository,
     private readonly credentials: RegistryCredentialResolver,
+    private readonly imagePolicies: ImagePolicyRepository,
     private readonly registry: RegistryClient,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
@@ -47,11 +55,14 @@ export class TemplateValidationService implements OnApplicationShutdown {
       return this.skipped(templateId, 'not_pending');
     }
     const started = performance.now();
+    // Read after the claim: a policy PUT that commits later puts the row back to pending, so
+    // this validation's write misses and it is redone under the new policy (see ImagePolicyRepository).
+    const checks = imageChecks(await this.imagePolicies.findForOrg(template.orgId));
     let report: StoredValidationReport;
     try {
       // The stored string is parsed by the client: a bad one is a permanent invalid_reference.
       // Credentials are resolved (decrypted, or minted for ECR) first; the client takes username and password.
-      report = withDrift(await this.registry.validateImage(template.image, await this.credentials.resolve(template)), template);
+      report = withDrift(await this.registry.validateImage(template.image, await this.credentials.resolve(template), undefined, checks), template);
     } catch (error) {
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
@@ -112,6 +123,16 @@ export class TemplateValidationService implements OnApplicationShutdown {
 function toErrorInfo(error: unknown): ValidationErrorInfo {
   if (error instanceof RegistryError) return { code: error.code, message: error.message, retryable: error.retryable };
   throw error;
+}
+
+/** The org's image policy as the registry client checks it (signatures are looked up only when it has keys). */
+function imageChecks(policy: ImagePolicyRecord): ImageChecks {
+  return {
+    signaturePolicy: {
+      require_signature: policy.requireSignature,
+      trusted_keys: policy.trustedKeys.map((key) => ({ name: key.name, public_key: key.publicKey })),
+    },
+  };
 }
 
 /** Keeps Active templates' digest history: when a tag moved, say from where and when. */
