@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestEnvironmentDescription } from '../environment';
+import { productDatabaseEnv } from '../database-route';
 import { createIdentityProvider, TestIdentityProvider } from '../identity-provider';
 import { registryAccessEnv, testEncryptionKeys } from '../product-env';
 import { TemplatesApiClient } from './api-client';
 import { ServiceRole, SpawnedService, spawnService } from './built-service';
 
 export interface ProcessSystemOptions {
+  /** Direct; the processes get it routed as the jest project says (database-route.ts). */
   databaseUrl: string;
   redisUrl: string;
   /** Added to (and overriding) the environment of every process. */
@@ -46,7 +48,7 @@ export async function createProcessSystem(env: TestEnvironmentDescription, optio
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
-    DATABASE_URL: options.databaseUrl,
+    ...productDatabaseEnv(options.databaseUrl),
     REDIS_URL: options.redisUrl,
     TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
     AUTH_JWKS_FILE: idp.jwksFile,
