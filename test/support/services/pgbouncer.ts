@@ -1,7 +1,8 @@
 /**
- * A throwaway PgBouncer (Debian's, 1.18) on 127.0.0.1 in front of a test Postgres, in
- * transaction pooling mode: every database of that server is reachable through it under the
- * same name (`* = host=… port=…`), as the same user, without a password (trust, as the test
+ * A throwaway PgBouncer (Debian's, 1.18) on 127.0.0.1 in front of a test Postgres, with the
+ * configuration docker-compose.yml ships (deploy/pgbouncer/pgbouncer.ini: transaction pooling)
+ * except where it listens and what it points at: every database of that server is reachable
+ * through it under the same name, as the same user, without a password (trust, as the test
  * Postgres itself).
  *
  * As root it runs as the `postgres` system user (PgBouncer refuses root), like the Postgres
@@ -15,11 +16,12 @@ import { startManagedServer } from '../processes/managed-server';
 import type { ProcessLedger } from '../processes/process-ledger';
 import { postgresRunAs } from './postgres';
 
+/** The PgBouncer configuration docker-compose.yml runs; the tests change only what they must. */
+const SHIPPED_CONFIG = path.resolve(__dirname, '../../../deploy/pgbouncer/pgbouncer.ini');
+
 export interface PgBouncerOptions {
   /** The Postgres server it pools (its port on 127.0.0.1). */
   postgresPort: number;
-  /** Server connections per database (default 20). */
-  poolSize?: number;
   /** Server connections in all (default 120; the test Postgres allows 200 and direct connections need some). */
   maxServerConnections?: number;
   ledger?: ProcessLedger;
@@ -63,28 +65,22 @@ export async function startPgBouncer(baseDir: string, options: PgBouncerOptions)
     processFor: async (port) => {
       await fs.writeFile(
         configFile,
-        [
-          '[databases]',
-          `* = host=127.0.0.1 port=${options.postgresPort}`,
-          '',
-          '[pgbouncer]',
-          'listen_addr = 127.0.0.1',
-          `listen_port = ${port}`,
-          'unix_socket_dir =',
-          'auth_type = trust',
-          `auth_file = ${authFile}`,
-          'admin_users = postgres',
-          'pool_mode = transaction',
-          'max_client_conn = 2000',
-          `default_pool_size = ${options.poolSize ?? 20}`,
-          `max_user_connections = ${options.maxServerConnections ?? 120}`,
-          // Idle server connections of finished suites' databases go back to Postgres soon.
-          'server_idle_timeout = 10',
-          // A restarted Postgres is used again within a second (the default waits 15 s).
-          'server_login_retry = 1',
-          // query_wait_timeout stays at its default (120 s): the product must not depend on it.
-          '',
-        ].join('\n'),
+        testConfig(await fs.readFile(SHIPPED_CONFIG, 'utf8'), {
+          databases: [`* = host=127.0.0.1 port=${options.postgresPort}`],
+          settings: {
+            listen_addr: '127.0.0.1',
+            listen_port: String(port),
+            unix_socket_dir: '',
+            auth_type: 'trust',
+            auth_file: authFile,
+            admin_users: 'postgres',
+            // One Postgres serves every suite's databases: cap what PgBouncer takes from it, and
+            // give idle server connections of finished suites back soon.
+            max_user_connections: String(options.maxServerConnections ?? 120),
+            server_idle_timeout: '10',
+            // query_wait_timeout stays at its default (120 s): the product must not depend on it.
+          },
+        }),
       );
       return { command: executable, args: [configFile], logFile, runAs: runAs ?? undefined, ledger: options.ledger };
     },
@@ -117,4 +113,39 @@ async function answersAdminConsole(port: number): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * The shipped pgbouncer.ini with its [databases] replaced and `settings` of [pgbouncer] set
+ * (replaced where the file has them, appended otherwise). Comments are kept.
+ */
+export function testConfig(shipped: string, change: { databases: string[]; settings: Record<string, string> }): string {
+  const pending = new Map(Object.entries(change.settings));
+  const out: string[] = [];
+  let section = '';
+  const flushSettings = () => {
+    for (const [key, value] of pending) out.push(`${key} = ${value}`);
+    pending.clear();
+  };
+  for (const line of shipped.split('\n')) {
+    const header = /^\s*\[(\w+)\]\s*$/.exec(line);
+    if (header) {
+      if (section === 'pgbouncer') flushSettings();
+      section = header[1];
+      out.push(line);
+      if (section === 'databases') out.push(...change.databases);
+      continue;
+    }
+    const entry = /^\s*([\w*]+)\s*=/.exec(line);
+    if (entry && section === 'databases') continue;
+    if (entry && section === 'pgbouncer' && pending.has(entry[1])) {
+      out.push(`${entry[1]} = ${pending.get(entry[1])}`);
+      pending.delete(entry[1]);
+      continue;
+    }
+    out.push(line);
+  }
+  if (section === 'pgbouncer') flushSettings();
+  if (pending.size) throw new Error(`pgbouncer.ini has no [pgbouncer] section for ${[...pending.keys()].join(', ')}`);
+  return `${out.join('\n')}\n`;
 }
