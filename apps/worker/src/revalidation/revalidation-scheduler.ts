@@ -6,18 +6,43 @@ import { IdempotencyRepository, ValidationOutboxRepository } from '@app/db';
 import { ValidationQueueProducer } from '@app/queue';
 import { PeriodicTask } from '../periodic-task';
 
-const BATCH = 200;
-const MAX_TICK_MS = 60_000;
+/** A tick claims at least this many due templates (small populations need no spreading)… */
+const MIN_BATCH = 10;
+/** …and at most this many (one UPDATE, one addBulk). */
+const MAX_BATCH = 1000;
+/** Claims per tick, over the rate that re-checks everyone once per interval: catches up after a pause. */
+const HEADROOM = 1.25;
+/** Ticks are this share of REVALIDATE_INTERVAL, within 1–10 s (24 h: every 10 s). */
+const TICKS_PER_INTERVAL = 8640;
+/** Each worker's wait between ticks varies by this much, so replicas interleave. */
+const TICK_JITTER = 0.2;
+
+export function revalidationTickMs(intervalMs: number): number {
+  return Math.min(10_000, Math.max(1000, Math.round(intervalMs / TICKS_PER_INTERVAL)));
+}
+
+/**
+ * How many due templates one tick may claim: the population's share of one tick, with
+ * headroom, within [MIN_BATCH, MAX_BATCH]. Templates that come due together (a bulk import
+ * validated in one go) are thereby re-checked at that steady pace, spread over most of an
+ * interval instead of in one burst; their next checks stay spread.
+ */
+export function revalidationBatch(population: number, tickMs: number, intervalMs: number): number {
+  return Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(((population * tickMs) / intervalMs) * HEADROOM)));
+}
 
 /**
  * Re-validates Active templates every REVALIDATE_INTERVAL (drift and expiry): a tag that now
  * points elsewhere is recorded in the report, a permanent failure sends the template back to
- * Inactive. Due times are spread by template id; each tick takes a bounded batch, so a large
- * backlog drains gradually instead of all at once. Also purges expired Idempotency-Keys.
+ * Inactive. Paced, not "everything due at once": every tick (jittered, one worker's turn at a
+ * time through a Redis lock, so more replicas do not multiply the pace) claims a bounded
+ * batch of the longest-unchecked due templates through the scheduler's index. Also purges
+ * expired Idempotency-Keys.
  */
 @Injectable()
 export class RevalidationScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task: PeriodicTask;
+  private readonly tickMs: number;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,26 +52,34 @@ export class RevalidationScheduler implements OnApplicationBootstrap, OnModuleDe
     private readonly idempotencyKeys: IdempotencyRepository,
     private readonly producer: ValidationQueueProducer,
   ) {
+    this.tickMs = revalidationTickMs(config.validation.revalidateIntervalMs);
     // Postgres or Redis away: a failed tick is logged, the next one tries again, and the
     // outbox sweep covers jobs that were not added.
-    this.task = new PeriodicTask('revalidation', logger, () => this.runOnce());
-  }
-
-  private get tickMs(): number {
-    return Math.min(MAX_TICK_MS, Math.max(1000, this.config.validation.revalidateIntervalMs / 20));
+    this.task = new PeriodicTask('revalidation', logger, () => this.tick(), {
+      jitter: TICK_JITTER,
+      observeDuration: (ms) => metrics.backgroundTaskDuration.observe({ task: 'revalidation' }, ms / 1000),
+    });
   }
 
   onApplicationBootstrap(): void {
     this.task.start(this.tickMs);
   }
 
-  /** One tick; returns how many templates were queued for re-validation. */
+  /** A tick of this worker: runs only in the workers' turn (a lock a little shorter than a tick). */
+  private async tick(): Promise<number> {
+    if (!(await this.producer.claimTurn('revalidation', Math.round(this.tickMs * (1 - TICK_JITTER))))) return 0;
+    return this.runOnce();
+  }
+
+  /** One batch; returns how many templates were queued for re-validation. */
   async runOnce(): Promise<number> {
-    const ids = await this.outbox.claimDueRevalidations(this.config.validation.revalidateIntervalMs, BATCH);
+    const intervalMs = this.config.validation.revalidateIntervalMs;
+    const batch = revalidationBatch(await this.outbox.estimateRevalidationPopulation(), this.tickMs, intervalMs);
+    const ids = await this.outbox.claimDueRevalidations(intervalMs, batch);
     if (ids.length) {
       await this.producer.enqueueMany(ids);
       this.metrics.revalidationsScheduled.inc(ids.length);
-      this.logger.info({ count: ids.length }, 'queued periodic re-validations');
+      this.logger.info({ count: ids.length, batch }, 'queued periodic re-validations');
     }
     await this.idempotencyKeys.purgeExpired();
     return ids.length;
