@@ -3,7 +3,8 @@ import type { AppConfig } from '@app/config';
 import { ServiceMetrics } from '@app/common';
 import type { IdempotencyRepository, ValidationOutboxRepository } from '@app/db';
 import type { ValidationQueueProducer } from '@app/queue';
-import { RevalidationScheduler, revalidationBatch, revalidationTickMs } from './revalidation-scheduler';
+import { revalidationBatch, revalidationTickMs } from './revalidation-pacing';
+import { RevalidationScheduler } from './revalidation-scheduler';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,0 +1,139 @@
+/** The background-work section of a run (workloads/background.ts): its targets and its Markdown. */
+import type { BackgroundQuery, BackgroundResults } from '../workloads/background';
+import type { TargetCheck } from './results';
+import type { Spread } from './stats';
+
+const num = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (s: Spread, digits: number, suffix = '') =>
+  s.runs.length === 1 ? `${num(s.median, digits)}${suffix}` : `${num(s.median, digits)}${suffix} (${num(s.min, digits)}–${num(s.max, digits)})`;
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
+
+/** "Flat or logarithmic": from the smallest to the largest table, at most 2× (or under 1 ms more). */
+export const TICK_GROWTH_LIMIT = { ratio: 2, absoluteMs: 1 };
+
+const OURS: BackgroundQuery[] = ['sweep', 'scheduler'];
+
+export function backgroundTargets(background: BackgroundResults | undefined): TargetCheck[] {
+  if (!background) {
+    return [{ target: 'sweep and scheduler read through an index at 10k, 100k and 1M templates', measured: 'not measured', met: null }];
+  }
+  const { sizes, queries, ticks } = background;
+  const small = Math.min(...sizes);
+  const large = Math.max(...sizes);
+  const scans = queries.filter((q) => OURS.includes(q.query) && q.seqScan);
+  const tick = (size: number) => ticks.find((t) => t.size === size)!;
+  const grows = (key: 'schedulerTickMs' | 'sweepTickMs') => {
+    const a = tick(small)[key].median;
+    const b = tick(large)[key].median;
+    return { a, b, ok: b <= a * TICK_GROWTH_LIMIT.ratio || b - a < TICK_GROWTH_LIMIT.absoluteMs };
+  };
+  const scheduler = grows('schedulerTickMs');
+  const sweep = grows('sweepTickMs');
+  const range = `${num(small)} → ${num(large)} templates`;
+  return [
+    {
+      target: `sweep and scheduler never scan the table sequentially (${sizes.map((s) => num(s)).join(', ')} templates)`,
+      measured: scans.length ? `Seq Scan in ${scans.map((q) => `${q.query} at ${num(q.size)}`).join(', ')}` : 'index scans at every size',
+      met: scans.length === 0,
+    },
+    {
+      target: `sweep and scheduler tick flat or logarithmic in the table size (≤ ${TICK_GROWTH_LIMIT.ratio}× or < ${TICK_GROWTH_LIMIT.absoluteMs} ms more)`,
+      measured: `scheduler ${num(scheduler.a, 2)} → ${num(scheduler.b, 2)} ms, sweep ${num(sweep.a, 2)} → ${num(sweep.b, 2)} ms (${range})`,
+      met: scheduler.ok && sweep.ok,
+    },
+  ];
+}
+
+export function renderBackground(background: BackgroundResults): string[] {
+  const lines: string[] = [];
+  const { sizes, queries, ticks, scaling } = background;
+  lines.push(
+    `### Background work (the worker's own SQL, libs/db/src/outbox-queries.ts; table seeded with SQL across ${num(background.orgs)} orgs in a ` +
+      'steady state: 97 % Active checked evenly over the last 24 h, 0.5 % overdue, 2 % failed, 1 % pending; claims rolled back after each execution)',
+    '',
+  );
+  lines.push(...header(['templates', 'scheduler batch', 'scheduler tick ms', 'sweep tick ms', 'scheduler before (hash-stretched due time) ms']));
+  const query = (name: BackgroundQuery, size: number) => queries.find((q) => q.query === name && q.size === size)!;
+  for (const size of sizes) {
+    const t = ticks.find((x) => x.size === size)!;
+    lines.push(row([num(size), t.batch, fmt(t.schedulerTickMs, 2), fmt(t.sweepTickMs, 2), fmt(query('scheduler before', size).clientMs, 2)]));
+  }
+  const small = Math.min(...sizes);
+  const large = Math.max(...sizes);
+  const ratio = (name: BackgroundQuery) => query(name, large).executionMs.median / query(name, small).executionMs.median;
+  lines.push(
+    '',
+    `Tick = the tick's database work as the worker does it (population estimate + claim for the scheduler, the unfinished-validations ` +
+      `query for the sweep), round trip included, median of the executions. From ${num(small)} to ${num(large)} templates ` +
+      `(${num(large / small)}× the rows) Postgres' execution time grows ${num(ratio('scheduler'), 1)}× for the scheduler, ` +
+      `${num(ratio('sweep'), 1)}× for the sweep, and ${num(ratio('scheduler before'), 1)}× for the scheduler's query before the change.`,
+    '',
+    "In Postgres (EXPLAIN ANALYZE; execution time in ms, rows the innermost scan returned → rows returned, shared buffers):",
+    '',
+  );
+  const names: BackgroundQuery[] = ['sweep', 'scheduler', 'scheduler before'];
+  lines.push(...header(['templates', ...names]));
+  for (const size of sizes) {
+    lines.push(
+      row([
+        num(size),
+        ...names.map((name) => {
+          const q = query(name, size);
+          return `${num(q.executionMs.median, 3)}, ${num(q.rowsScanned)} → ${num(q.rowsReturned)}, ${num(q.sharedBuffers)}`;
+        }),
+      ]),
+    );
+  }
+  lines.push('');
+  for (const name of names) {
+    const plans = new Map<string, number[]>();
+    for (const q of queries.filter((x) => x.query === name)) plans.set(q.plan, [...(plans.get(q.plan) ?? []), q.size]);
+    for (const [plan, at] of plans) lines.push(`- ${name}${plans.size > 1 ? ` (${at.map((n) => num(n)).join(', ')})` : ''}: ${plan}`);
+  }
+  lines.push('');
+
+  if (scaling.length) {
+    const first = scaling[0];
+    const roles = ['workers', 'docker-registry', 'orchestrator + token issuer', 'postgres', 'redis-server', 'api', 'rest of the machine'];
+    lines.push(
+      `### Drain by several worker processes (${first.templates} queued, each its own image, one token-auth registry; ` +
+        `every worker at concurrency ${first.workerConcurrency}; rounds interleave the worker counts)`,
+      '',
+    );
+    lines.push(...header(['workers', 'validations/s', 'speedup over 1', 'per worker', 'failed', ...roles.map((r) => `cores: ${r}`), 'cores in all']));
+    for (const s of scaling) {
+      const total = Object.values(s.coresByRole).reduce((a, b) => a + b, 0);
+      lines.push(
+        row([
+          s.workers,
+          fmt(s.validationsPerSec, 0),
+          fmt(s.speedup, 2, '×'),
+          `${num(s.speedup.median / s.workers, 2)}×`,
+          s.failed,
+          ...roles.map((role) => num(s.coresByRole[role] ?? 0, 2)),
+          num(total, 2),
+        ]),
+      );
+    }
+    lines.push('', ...header(['workers', ...roles.map((r) => `CPU ms per validation: ${r}`), 'registry ceiling on 2 cores']));
+    for (const s of scaling) {
+      const registryMs = (s.cpuMsPerValidation['docker-registry'] ?? 0) + (s.cpuMsPerValidation['orchestrator + token issuer'] ?? 0);
+      lines.push(
+        row([
+          s.workers,
+          ...roles.map((role) => num(s.cpuMsPerValidation[role] ?? 0, 1)),
+          registryMs > 0 ? `${num(2000 / registryMs, 0)}/s` : '–',
+        ]),
+      );
+    }
+    lines.push(
+      '',
+      'Registry ceiling: validations/s the registry and its token server could serve if they had both cores to themselves ' +
+        '(2,000 ms of CPU per second over their CPU ms per validation). When the cores in all reach the machine\'s 2, ' +
+        'more workers cannot add throughput here: the limit is the machine, shared by the registry, Postgres and the workers.',
+      '',
+    );
+  }
+  return lines;
+}
