@@ -43,6 +43,8 @@ export interface BenchOptions {
     /** Executions of each statement per size (median and spread). */
     executions: number;
     workerCounts: number[];
+    /** VALIDATION_CONCURRENCY of each worker in the drains: one that leaves a single worker waiting on the registry, and the default. */
+    workerConcurrencies: number[];
     /** Templates per drain, each its own image. */
     drainTemplates: number;
   };
@@ -70,7 +72,7 @@ export const FULL: BenchOptions = {
     skopeoParallelism: 16,
   },
   growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list', 'list-middle'], concurrency: 16, durationSec: 3, warmupRequests: 300 },
-  background: { sizes: [10_000, 100_000, 1_000_000], executions: 9, workerCounts: [1, 2, 4], drainTemplates: 400 },
+  background: { sizes: [10_000, 100_000, 1_000_000], executions: 9, workerCounts: [1, 2, 4], workerConcurrencies: [2, 16], drainTemplates: 300 },
 };
 
 /** Every section, fewer cells and shorter runs: a check, not the figures to quote. */
@@ -98,5 +100,5 @@ export const QUICK: BenchOptions = {
     skopeoParallelism: 16,
   },
   growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list'], concurrency: 16, durationSec: 0.8, warmupRequests: 100 },
-  background: { sizes: [10_000, 100_000], executions: 5, workerCounts: [1, 2, 4], drainTemplates: 36 },
+  background: { sizes: [10_000, 100_000], executions: 5, workerCounts: [1, 2, 4], workerConcurrencies: [2, 16], drainTemplates: 36 },
 };

@@ -2,15 +2,18 @@
  * The worker's background work at scale (issue 13, part 4):
  * - the outbox sweep's and the re-validation scheduler's statements (libs/db/src/outbox-queries.ts,
  *   the very SQL the worker runs) on a table of 10 thousand, 100 thousand and a million
- *   templates across 10,000 orgs, seeded with SQL in a steady state (97 % Active and checked
- *   evenly over the last REVALIDATE_INTERVAL, 0.5 % overdue, 2 % failed, 1 % pending): the
- *   tick's database time from the client, Postgres' own execution time and the plan of each.
- *   The scheduler's statement as it was before the pacing (its due time stretched by a hash of
- *   the id, which no index can bound) runs beside it for comparison. Claims run in a
- *   transaction that is rolled back, so every size and repetition sees the same rows;
- * - a drain of N queued validations by 1, 2 and 4 worker processes against the one registry:
- *   validations/s, how close to linear, and where the CPU went (the registry and its token
- *   server, Postgres, the workers), which says when the registry or the machine is the limit.
+ *   templates across 10,000 orgs, seeded with SQL (93 % Active and checked evenly over the
+ *   last REVALIDATE_INTERVAL, 0.5 % of all overdue; 2 % failed; 5 % pending with no job, a
+ *   backlog from which the sweep reads a full batch at every size): the tick's database time
+ *   from the client, Postgres' own execution time and the plan of each. The scheduler's
+ *   statement as it was before the pacing (its due time stretched by a hash of the id, which
+ *   no index can bound) runs beside it for comparison. Claims run in a transaction that is
+ *   rolled back, so every size and repetition sees the same rows;
+ * - a drain of N queued validations by 1, 2 and 4 worker processes against the one registry,
+ *   at a per-worker concurrency that leaves one worker waiting on the registry (2) and at the
+ *   default (16): validations/s, how close to linear, and where the CPU went (the registry and
+ *   its token server, Postgres, the workers), which says when the registry or the machine is
+ *   the limit.
  */
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -60,7 +63,7 @@ export interface BackgroundQueryFigure {
   /** Every node of the plan, outermost first, e.g. "Limit > Index Scan (templates_unfinished_queued_at_idx)". */
   plan: string;
   seqScan: boolean;
-  /** Rows the innermost scan returned, and the rows the statement returned. */
+  /** Rows the scan of the range read (returned or removed by its filter), and the rows the statement returned. */
   rowsScanned: number;
   rowsReturned: number;
   sharedBuffers: number;
@@ -142,11 +145,11 @@ export async function runBackgroundWorkloads(ctx: BenchContext): Promise<Backgro
 }
 
 /**
- * Adds templates `from + 1 … to` in the steady state of a service that has run for a while:
- * 97 % Active with their last check spread evenly over the last interval (0.5 % an hour
- * overdue), 2 % failed for good, 1 % pending, queued within the last two minutes (so about
- * three quarters are older than SWEEP_MIN_AGE: what the sweep looks at). Copies of the
- * prototype's report and apps, across SEED_ORGS orgs.
+ * Adds templates `from + 1 … to`: 93 % Active with their last check spread evenly over the
+ * last interval (0.5 % of all an hour overdue: what the scheduler claims), 2 % failed for
+ * good, 5 % pending and queued 30 s to 2.5 min ago with no job (a backlog, e.g. after Redis
+ * lost its data: the sweep's worst case, a full batch every tick, even at 10,000). Copies of
+ * the prototype's report and apps, across SEED_ORGS orgs.
  */
 async function seedSteadyState(db: PoolClient, from: number, to: number, prototypeId: string): Promise<void> {
   if (to <= from) return;
@@ -157,14 +160,14 @@ async function seedSteadyState(db: PoolClient, from: number, to: number, prototy
                             validation_checked_at, validation_attempts, validation_queued_at)
      SELECT gen_random_uuid(), 'bench-scale-' || (g % $4::int), 'scale ' || g, 'scale ' || g, p.description, p.category, p.image,
             p.oci_registry_username, p.oci_registry_token_ciphertext,
-            (CASE WHEN g % 100 < 97 THEN 'Active' ELSE 'Inactive' END)::"TemplateStatus",
+            (CASE WHEN g % 100 < 93 THEN 'Active' ELSE 'Inactive' END)::"TemplateStatus",
             p.apps, p.created_by, now() - make_interval(secs => g % 2592000), now() - make_interval(secs => g % 86400), p.spec_version,
-            (CASE WHEN g % 100 < 97 THEN 'passed' WHEN g % 100 < 99 THEN 'failed' ELSE 'pending' END)::"ValidationState",
-            CASE WHEN g % 100 BETWEEN 97 AND 98 THEN '{"code":"manifest_not_found","message":"seeded","retryable":false}'::jsonb END,
+            (CASE WHEN g % 100 < 93 THEN 'passed' WHEN g % 100 < 95 THEN 'failed' ELSE 'pending' END)::"ValidationState",
+            CASE WHEN g % 100 BETWEEN 93 AND 94 THEN '{"code":"manifest_not_found","message":"seeded","retryable":false}'::jsonb END,
             p.validation_report,
             CASE WHEN g % 200 = 0 THEN now() - interval '1 day' - make_interval(secs => g % 3600)
                  ELSE now() - make_interval(secs => (g::bigint * 7919) % 86400) END,
-            1, now() - make_interval(secs => g % 120)
+            1, now() - make_interval(secs => 30 + g % 120)
      FROM templates p, generate_series($1::int + 1, $2::int) g
      WHERE p.id = $3::uuid`,
     [from, to, prototypeId, SEED_ORGS],
@@ -196,6 +199,7 @@ interface PlanNode {
   'Relation Name'?: string;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
   'Shared Hit Blocks'?: number;
   'Shared Read Blocks'?: number;
   Plans?: PlanNode[];
@@ -224,8 +228,8 @@ async function measureStatement(
     executionMs.push(last['Execution Time']);
   }
   const nodes = flatten(last!.Plan);
-  const scans = nodes.filter((node) => /Scan/.test(node['Node Type']) && node['Relation Name'] === 'templates');
-  const innermost = scans[scans.length - 1];
+  // The scan that reads the statement's range (the primary-key lookups of a claim are not it).
+  const range = nodes.find((node) => /Scan/.test(node['Node Type']) && node['Relation Name'] === 'templates' && node['Index Name'] !== 'templates_pkey');
   return {
     query,
     size,
@@ -233,7 +237,7 @@ async function measureStatement(
     executionMs: spread(executionMs),
     plan: nodes.map((node) => (node['Index Name'] ? `${node['Node Type']} (${node['Index Name']})` : node['Node Type'])).join(' > '),
     seqScan: nodes.some((node) => node['Node Type'] === 'Seq Scan'),
-    rowsScanned: innermost ? (innermost['Actual Rows'] ?? 0) * (innermost['Actual Loops'] ?? 1) : 0,
+    rowsScanned: range ? ((range['Actual Rows'] ?? 0) + (range['Rows Removed by Filter'] ?? 0)) * (range['Actual Loops'] ?? 1) : 0,
     rowsReturned: last!.Plan['Actual Rows'] ?? 0,
     sharedBuffers: (last!.Plan['Shared Hit Blocks'] ?? 0) + (last!.Plan['Shared Read Blocks'] ?? 0),
   };
@@ -251,20 +255,22 @@ function flatten(node: PlanNode): PlanNode[] {
  * warm-up image (code compiled, connections open) that are not measured.
  */
 async function measureWorkerScaling(ctx: BenchContext): Promise<WorkerScalingFigure[]> {
-  const { workerCounts, drainTemplates } = ctx.options.background;
-  const concurrency = ctx.options.validation.defaultConcurrency;
+  const { workerCounts, workerConcurrencies, drainTemplates } = ctx.options.background;
   const images = ctx.images.refs.slice(0, drainTemplates);
   const redis = new IORedis(ctx.settings.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(VALIDATION_QUEUE, { connection: redis });
-  const runs = new Map(workerCounts.map((count) => [count, [] as { rate: number; cpu: Record<string, number>; wallSec: number; failed: number }[]]));
+  const cells = workerConcurrencies.flatMap((concurrency) => workerCounts.map((count) => ({ concurrency, count, key: `${count}x${concurrency}` })));
+  const runs = new Map(cells.map((cell) => [cell.key, [] as { rate: number; cpu: Record<string, number>; wallSec: number; failed: number }[]]));
   try {
     for (let round = 1; round <= ctx.options.repetitions; round++) {
-      for (const count of workerCounts) {
+      for (const { concurrency, count, key } of cells) {
         const workers = await Promise.all(Array.from({ length: count }, () => startWorker(ctx.layout, ctx.settings, concurrency)));
         try {
           const warmUp = newOrgId('scaling-warm-up');
-          await createMany(ctx, warmUp, Array.from({ length: 4 * count }, () => ctx.images.warmUp));
-          await awaitAllFinished(ctx, warmUp, 4 * count);
+          // 16 (the creating load's connections), at least 4 per worker.
+          const warmUps = Math.max(16, 4 * count);
+          await createMany(ctx, warmUp, Array.from({ length: warmUps }, () => ctx.images.warmUp));
+          await awaitAllFinished(ctx, warmUp, warmUps);
           await queue.pause();
           const orgId = newOrgId(`scaling-${count}`);
           await createMany(ctx, orgId, images);
@@ -280,8 +286,8 @@ async function measureWorkerScaling(ctx: BenchContext): Promise<WorkerScalingFig
             const key = role.startsWith('worker ') ? 'workers' : role;
             cpu[key] = (cpu[key] ?? 0) + seconds;
           }
-          runs.get(count)!.push({ rate: images.length / wallSec, cpu, wallSec, failed });
-          ctx.log(`  drain by ${count} worker(s), round ${round}: ${images.length} in ${wallSec.toFixed(2)} s = ${(images.length / wallSec).toFixed(0)}/s`);
+          runs.get(key)!.push({ rate: images.length / wallSec, cpu, wallSec, failed });
+          ctx.log(`  drain by ${count} worker(s) at concurrency ${concurrency}, round ${round}: ${images.length} in ${wallSec.toFixed(2)} s = ${(images.length / wallSec).toFixed(0)}/s`);
         } finally {
           await Promise.all(workers.map((worker: RunningService) => worker.stop({ kill: true })));
         }
@@ -292,9 +298,9 @@ async function measureWorkerScaling(ctx: BenchContext): Promise<WorkerScalingFig
     await queue.close();
     redis.disconnect();
   }
-  const single = runs.get(workerCounts[0])!;
-  return workerCounts.map((count) => {
-    const own = runs.get(count)!;
+  return cells.map(({ concurrency, count, key }) => {
+    const single = runs.get(`${workerCounts[0]}x${concurrency}`)!;
+    const own = runs.get(key)!;
     const median = [...own].sort((a, b) => a.rate - b.rate)[Math.floor(own.length / 2)];
     const totals: Record<string, number> = {};
     for (const run of own) for (const [role, seconds] of Object.entries(run.cpu)) totals[role] = (totals[role] ?? 0) + seconds;

@@ -16,8 +16,17 @@ import { startManagedServer } from '../processes/managed-server';
 import type { ProcessLedger } from '../processes/process-ledger';
 import { postgresRunAs } from './postgres';
 
-/** The PgBouncer configuration docker-compose.yml runs; the tests change only what they must. */
-const SHIPPED_CONFIG = path.resolve(__dirname, '../../../deploy/pgbouncer/pgbouncer.ini');
+/**
+ * The PgBouncer configuration docker-compose.yml runs; the tests change only what they must.
+ * Found by walking up, as this file also runs compiled from bench/.build/out.
+ */
+function shippedConfig(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'deploy/pgbouncer/pgbouncer.ini');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`deploy/pgbouncer/pgbouncer.ini not found above ${__dirname}`);
+  }
+}
 
 export interface PgBouncerOptions {
   /** The Postgres server it pools (its port on 127.0.0.1). */
@@ -65,7 +74,7 @@ export async function startPgBouncer(baseDir: string, options: PgBouncerOptions)
     processFor: async (port) => {
       await fs.writeFile(
         configFile,
-        testConfig(await fs.readFile(SHIPPED_CONFIG, 'utf8'), {
+        testConfig(await fs.readFile(shippedConfig(), 'utf8'), {
           databases: [`* = host=127.0.0.1 port=${options.postgresPort}`],
           settings: {
             listen_addr: '127.0.0.1',
