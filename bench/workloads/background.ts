@@ -51,7 +51,15 @@ WHERE id IN (
 )
 RETURNING id`;
 
-export type BackgroundQuery = 'sweep' | 'scheduler' | 'scheduler before';
+/**
+ * `scheduler`: the claim at the tick's own paced batch (it grows with the population, by
+ * design: every template is re-checked once per interval); `scheduler, batch 200` and
+ * `scheduler before`: the claim now and before the change at one fixed batch, to compare.
+ */
+export type BackgroundQuery = 'sweep' | 'scheduler' | 'scheduler, batch 200' | 'scheduler before';
+
+/** The batch of the scheduler before the change, and the fixed one both claims are compared at. */
+const FIXED_BATCH = 200;
 
 export interface BackgroundQueryFigure {
   query: BackgroundQuery;
@@ -71,6 +79,8 @@ export interface BackgroundQueryFigure {
 
 export interface TickFigure {
   size: number;
+  /** Rows in the table at this point (the other workloads' templates included). */
+  tableRows: number;
   /** What the scheduler would claim per tick at this size (population estimate, pacing). */
   batch: number;
   /** Population estimate + claim, the scheduler tick's database work, ms. */
@@ -124,12 +134,15 @@ export async function runBackgroundWorkloads(ctx: BenchContext): Promise<Backgro
       const figures = [
         await measureStatement(client, 'sweep', size, UNFINISHED_VALIDATIONS_SQL, sweepArgs, executions, false),
         await measureStatement(client, 'scheduler', size, CLAIM_DUE_REVALIDATIONS_SQL, () => [INTERVAL_MS, batch], executions, true),
-        await measureStatement(client, 'scheduler before', size, CLAIM_BEFORE_SQL, () => [INTERVAL_MS, 200], executions, true),
+        await measureStatement(client, 'scheduler, batch 200', size, CLAIM_DUE_REVALIDATIONS_SQL, () => [INTERVAL_MS, FIXED_BATCH], executions, true),
+        await measureStatement(client, 'scheduler before', size, CLAIM_BEFORE_SQL, () => [INTERVAL_MS, FIXED_BATCH], executions, true),
       ];
+      const tableRows = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM templates')).rows[0].n);
       queries.push(...figures);
       const estimateMs = await timeStatement(client, REVALIDATION_POPULATION_ESTIMATE_SQL, () => [], executions, false);
       ticks.push({
         size,
+        tableRows,
         batch,
         schedulerTickMs: spread(estimateMs.map((ms, i) => ms + figures[1].clientMs.runs[i])),
         sweepTickMs: figures[0].clientMs,
