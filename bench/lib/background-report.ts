@@ -53,8 +53,8 @@ export function renderBackground(background: BackgroundResults): string[] {
   const { sizes, queries, ticks, scaling } = background;
   lines.push(
     `### Background work (the worker's own SQL, libs/db/src/outbox-queries.ts; table seeded with SQL across ${num(background.orgs)} orgs: ` +
-      '93 % Active checked evenly over the last 24 h, 0.5 % of all overdue, 2 % failed, 5 % pending with no job (the sweep reads a full ' +
-      'batch of 500 at every size); claims rolled back after each execution)',
+      '93 % Active checked evenly over the last 24 h, 2 % of all overdue, 2 % failed, 5 % pending with no job (the sweep reads a full ' +
+      'batch of 500 and a claim of 200 a full batch at every size); claims rolled back after each execution)',
     '',
   );
   lines.push(

@@ -3,8 +3,8 @@
  * - the outbox sweep's and the re-validation scheduler's statements (libs/db/src/outbox-queries.ts,
  *   the very SQL the worker runs) on a table of 10 thousand, 100 thousand and a million
  *   templates across 10,000 orgs, seeded with SQL (93 % Active and checked evenly over the
- *   last REVALIDATE_INTERVAL, 0.5 % of all overdue; 2 % failed; 5 % pending with no job, a
- *   backlog from which the sweep reads a full batch at every size): the tick's database time
+ *   last REVALIDATE_INTERVAL, 2 % of all overdue; 2 % failed; 5 % pending with no job: backlogs
+ *   from which the sweep and a claim of 200 read a full batch at every size): the tick's database time
  *   from the client, Postgres' own execution time and the plan of each. The scheduler's
  *   statement as it was before the pacing (its due time stretched by a hash of the id, which
  *   no index can bound) runs beside it for comparison. Claims run in a transaction that is
@@ -159,7 +159,8 @@ export async function runBackgroundWorkloads(ctx: BenchContext): Promise<Backgro
 
 /**
  * Adds templates `from + 1 … to`: 93 % Active with their last check spread evenly over the
- * last interval (0.5 % of all an hour overdue: what the scheduler claims), 2 % failed for
+ * last interval (2 % of all an hour overdue: what the scheduler claims, 200 at the smallest
+ * size, so that a claim of 200 is full at every size), 2 % failed for
  * good, 5 % pending and queued 30 s to 2.5 min ago with no job (a backlog, e.g. after Redis
  * lost its data: the sweep's worst case, a full batch every tick, even at 10,000). Copies of
  * the prototype's report and apps, across SEED_ORGS orgs.
@@ -178,7 +179,7 @@ async function seedSteadyState(db: PoolClient, from: number, to: number, prototy
             (CASE WHEN g % 100 < 93 THEN 'passed' WHEN g % 100 < 95 THEN 'failed' ELSE 'pending' END)::"ValidationState",
             CASE WHEN g % 100 BETWEEN 93 AND 94 THEN '{"code":"manifest_not_found","message":"seeded","retryable":false}'::jsonb END,
             p.validation_report,
-            CASE WHEN g % 200 = 0 THEN now() - interval '1 day' - make_interval(secs => g % 3600)
+            CASE WHEN g % 50 = 0 THEN now() - interval '1 day' - make_interval(secs => g % 3600)
                  ELSE now() - make_interval(secs => (g::bigint * 7919) % 86400) END,
             1, now() - make_interval(secs => 30 + g % 120)
      FROM templates p, generate_series($1::int + 1, $2::int) g
