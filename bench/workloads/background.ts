@@ -54,12 +54,22 @@ RETURNING id`;
 /**
  * `scheduler`: the claim at the tick's own paced batch (it grows with the population, by
  * design: every template is re-checked once per interval); `scheduler, batch 200` and
- * `scheduler before`: the claim now and before the change at one fixed batch, to compare.
+ * `scheduler before`: the claim now and before the change at one fixed batch, to compare;
+ * `… nothing due`: both with an interval of 26 h, longer than any seeded check is old, the
+ * tick between bursts.
  */
-export type BackgroundQuery = 'sweep' | 'scheduler' | 'scheduler, batch 200' | 'scheduler before';
+export type BackgroundQuery =
+  | 'sweep'
+  | 'scheduler'
+  | 'scheduler, batch 200'
+  | 'scheduler before'
+  | 'scheduler, nothing due'
+  | 'scheduler before, nothing due';
 
 /** The batch of the scheduler before the change, and the fixed one both claims are compared at. */
 const FIXED_BATCH = 200;
+/** Longer than any seeded check is old (the overdue ones are at most 25 h): nothing is due. */
+const NOTHING_DUE_INTERVAL_MS = 26 * 3_600_000;
 
 export interface BackgroundQueryFigure {
   query: BackgroundQuery;
@@ -136,6 +146,9 @@ export async function runBackgroundWorkloads(ctx: BenchContext): Promise<Backgro
         await measureStatement(client, 'scheduler', size, CLAIM_DUE_REVALIDATIONS_SQL, () => [INTERVAL_MS, batch], executions, true),
         await measureStatement(client, 'scheduler, batch 200', size, CLAIM_DUE_REVALIDATIONS_SQL, () => [INTERVAL_MS, FIXED_BATCH], executions, true),
         await measureStatement(client, 'scheduler before', size, CLAIM_BEFORE_SQL, () => [INTERVAL_MS, FIXED_BATCH], executions, true),
+        await measureStatement(client, 'scheduler, nothing due', size, CLAIM_DUE_REVALIDATIONS_SQL, () => [NOTHING_DUE_INTERVAL_MS, batch], executions, true),
+        // Reads every Active template: fewer executions at a million.
+        await measureStatement(client, 'scheduler before, nothing due', size, CLAIM_BEFORE_SQL, () => [NOTHING_DUE_INTERVAL_MS, FIXED_BATCH], Math.min(executions, 3), true),
       ];
       const tableRows = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM templates')).rows[0].n);
       queries.push(...figures);
