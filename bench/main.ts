@@ -30,11 +30,12 @@ import { renderMarkdown } from './lib/report';
 import { BenchResults } from './lib/results';
 import { checkTargets, memoryRows } from './lib/targets';
 import { runApiWorkloads } from './workloads/api';
+import { runBackgroundWorkloads } from './workloads/background';
 import { runGrowthWorkloads } from './workloads/growth';
 import { runProfiles } from './workloads/profiles';
 import { runValidationWorkloads } from './workloads/validation';
 
-const WORKLOADS = ['validation', 'api', 'growth'] as const;
+const WORKLOADS = ['validation', 'api', 'growth', 'background'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 /** bench/.build/out/bench/main.js → the repository root. */
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
       nodeFlags: values['node-flags'].split(' ').filter(Boolean),
     };
     const v = options.validation;
-    const imageCount = Math.max(v.isolatedSamples + v.templates, v.skopeoSequentialRefs, v.skopeoParallelRefs);
+    const imageCount = Math.max(v.isolatedSamples + v.templates, v.skopeoSequentialRefs, v.skopeoParallelRefs, options.background.drainTemplates);
     const images = await pushBenchImages(env, imageCount);
     log(`${imageCount} images pushed to the token registry`);
     const [machine, code] = await Promise.all([describeMachine(db, REPO_ROOT), describeCode(REPO_ROOT)]);
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
       return;
     }
 
-    const partial: Pick<BenchResults, 'api' | 'validation' | 'growth'> = {};
+    const partial: Pick<BenchResults, 'api' | 'validation' | 'growth' | 'background'> = {};
     const cpuAtStart = snapshotCpu();
     if (selected.has('validation')) {
       log('Validation workloads');
@@ -135,6 +136,11 @@ async function main(): Promise<void> {
     if (selected.has('growth')) {
       log('Growth workloads');
       partial.growth = await runGrowthWorkloads(ctx);
+    }
+    if (selected.has('background')) {
+      // Last: it grows the table to a million rows.
+      log('Background work: sweep and scheduler by table size, drains by 1, 2 and 4 workers');
+      partial.background = await runBackgroundWorkloads(ctx);
     }
     const runCpu = cpuBetween(cpuAtStart, snapshotCpu(), { api: api.pid });
     await api.stop();

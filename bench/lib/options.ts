@@ -38,6 +38,18 @@ export interface BenchOptions {
     durationSec: number;
     warmupRequests: number;
   };
+  /** The worker's sweep and scheduler at table sizes, and drains by several workers (workloads/background.ts). */
+  background: {
+    /** Templates in the table (across 10,000 orgs), each measured in turn as the table grows. */
+    sizes: number[];
+    /** Executions of each statement per size (median and spread). */
+    executions: number;
+    workerCounts: number[];
+    /** VALIDATION_CONCURRENCY of each worker in the drains: one that leaves a single worker waiting on the registry, and the default. */
+    workerConcurrencies: number[];
+    /** Templates per drain, each its own image. */
+    drainTemplates: number;
+  };
 }
 
 const ALL_API: ApiWorkload[] = ['get', 'baseline-get', 'baseline-jwt-get', 'list', 'create-delete'];
@@ -63,6 +75,7 @@ export const FULL: BenchOptions = {
     skopeoParallelism: 16,
   },
   growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list', 'list-middle'], concurrency: 16, durationSec: 3, warmupRequests: 300 },
+  background: { sizes: [10_000, 100_000, 1_000_000], executions: 9, workerCounts: [1, 2, 4], workerConcurrencies: [2, 16], drainTemplates: 300 },
 };
 
 /** Every section, fewer cells and shorter runs: a check, not the figures to quote. */
@@ -91,4 +104,5 @@ export const QUICK: BenchOptions = {
     skopeoParallelism: 16,
   },
   growth: { sizes: [10, 100, 1_000, 10_000], workloads: ['get', 'list'], concurrency: 16, durationSec: 0.8, warmupRequests: 100 },
+  background: { sizes: [10_000, 100_000], executions: 5, workerCounts: [1, 2, 4], workerConcurrencies: [2, 16], drainTemplates: 36 },
 };

@@ -1,4 +1,5 @@
 /** The Markdown table of a run (bench/results/<timestamp>-<mode>.md, and the console). */
+import { renderBackground } from './background-report';
 import type { LoadFigure } from './measure';
 import type { BenchResults } from './results';
 import type { Spread } from './stats';
@@ -185,6 +186,8 @@ export function renderMarkdown(results: BenchResults): string {
     }
     lines.push('');
   }
+
+  if (results.background) lines.push(...renderBackground(results.background));
 
   lines.push(...cpuSection(results));
 

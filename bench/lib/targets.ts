@@ -1,4 +1,5 @@
 /** The issue's targets, checked against a run's medians. */
+import { backgroundTargets } from './background-report';
 import type { BenchResults, MemoryRow, TargetCheck } from './results';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -38,7 +39,7 @@ export function memoryRows(results: Pick<BenchResults, 'api' | 'validation' | 'g
   return rows;
 }
 
-export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 'growth' | 'memory'>): TargetCheck[] {
+export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 'growth' | 'background' | 'memory'>): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const api = results.api;
   const get16 = api?.figures.find((f) => f.key === 'get c16');
@@ -120,6 +121,8 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
   } else {
     checks.push({ target: 'flat GET and list latency from 10 to 10,000 templates', measured: 'not measured', met: null });
   }
+
+  checks.push(...backgroundTargets(results.background));
 
   const apiPeak = Math.max(0, ...results.memory.map((row) => row.apiMB ?? 0));
   const workerPeak = Math.max(0, ...results.memory.map((row) => row.workerMB ?? 0));

@@ -11,9 +11,15 @@ import type { TestEnvironmentDescription } from './environment';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
 
-/** Applies the project's migrations (prisma/migrations) to the database at `databaseUrl`. */
+/** DATABASE_STATEMENT_TIMEOUT's default, which `npm run db:migrate` stores as the role's setting. */
+const STATEMENT_TIMEOUT_MS = 5_000;
+
+/**
+ * Applies the project's migrations (prisma/migrations) to the database at `databaseUrl` (a
+ * direct one: the migrator holds an advisory lock), as `npm run db:migrate` does.
+ */
 export async function migrateDatabase(databaseUrl: string): Promise<void> {
-  await migrate(databaseUrl, MIGRATIONS_DIR);
+  await migrate(databaseUrl, MIGRATIONS_DIR, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
 }
 
 /** A new database on the shared Postgres server, migrated; returns its URL. */

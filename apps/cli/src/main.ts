@@ -15,7 +15,7 @@ import { RotationReport, rotateCredentialSecrets, rotateRegistryTokens } from '.
  * `rotate-keys` (npm run keys:rotate).
  */
 const USAGE = `usage:
-  migrate                                   apply prisma/migrations to DATABASE_URL
+  migrate                                   apply prisma/migrations to DATABASE_DIRECT_URL (else DATABASE_URL)
   token --org <id> [--org <id>…] [--sub <uuid>] [--expires 12h]
                                             print a development access token
   rotate-keys                               re-encrypt stored registry tokens and credential secrets under the primary key`;
@@ -35,7 +35,10 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       const config = loadConfig('migrate');
       const migrationsDir = findUp(__dirname, 'prisma/migrations');
-      const result = await migrate(config.database.url, migrationsDir, (line) => process.stdout.write(`${line}\n`));
+      const result = await migrate(config.database.directUrl, migrationsDir, {
+        log: (line) => process.stdout.write(`${line}\n`),
+        statementTimeoutMs: config.database.statementTimeoutMs,
+      });
       process.stdout.write(
         `migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already up to date\n`,
       );

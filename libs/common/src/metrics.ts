@@ -58,6 +58,14 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly backgroundTaskDuration = new Histogram({
+    name: 'background_task_duration_seconds',
+    help: "Duration of one run of a worker's periodic task (outbox-sweep, revalidation)",
+    labelNames: ['task'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   readonly rateLimitBypassed = new Counter({
     name: 'rate_limit_bypassed_total',
     help: 'Requests let through without a rate limit because Redis could not be reached',

@@ -71,4 +71,45 @@ describe('loadConfig', () => {
     expect(config.validation.revalidateIntervalMs).toBe(12 * 3600 * 1000);
     expect(() => loadConfig('worker', { ...base, TOKEN_ENCRYPTION_KEYS: `${key('a')},${key('a')}` })).toThrow(/unique/);
   });
+
+  it('takes DATABASE_DIRECT_URL for sessions, defaulting to DATABASE_URL, and refuses one that is not Postgres', () => {
+    expect(loadConfig('api', base).database.directUrl).toBe(base.DATABASE_URL);
+    const direct = 'postgresql://u@db-primary:5432/db';
+    expect(loadConfig('migrate', { DATABASE_URL: 'postgresql://u@pgbouncer:6432/db', DATABASE_DIRECT_URL: direct }).database).toMatchObject({
+      url: 'postgresql://u@pgbouncer:6432/db',
+      directUrl: direct,
+    });
+    for (const value of ['redis://db:6379', 'db-primary:5432', 'mysql://u@db/x']) {
+      expect(() => loadConfig('api', { ...base, DATABASE_DIRECT_URL: value })).toThrow(/DATABASE_DIRECT_URL must/);
+    }
+  });
+
+  it('takes REDIS_SENTINELS with REDIS_SENTINEL_NAME instead of REDIS_URL', () => {
+    const sentinel = { DATABASE_URL: base.DATABASE_URL, REDIS_SENTINELS: 'sentinel-1:26379, 10.0.0.7:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'templates' };
+    const config = loadConfig('worker', sentinel);
+    expect(config.redis).toMatchObject({
+      url: '',
+      sentinel: {
+        name: 'templates',
+        sentinels: [
+          { host: 'sentinel-1', port: 26379 },
+          { host: '10.0.0.7', port: 26380 },
+          { host: '::1', port: 26381 },
+        ],
+      },
+    });
+    expect(loadConfig('api', base).redis.sentinel).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...base, REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' }, /REDIS_URL and REDIS_SENTINELS are both set/],
+    [{ DATABASE_URL: base.DATABASE_URL, REDIS_SENTINELS: 's1:26379' }, /REDIS_SENTINEL_NAME is required with REDIS_SENTINELS/],
+    [{ DATABASE_URL: base.DATABASE_URL, REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not/],
+    [{ DATABASE_URL: base.DATABASE_URL, REDIS_SENTINELS: 'sentinel-1', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS entries must be host:port/],
+    [{ DATABASE_URL: base.DATABASE_URL, REDIS_SENTINELS: 's1:0', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS entries must have a port/],
+    [{ DATABASE_URL: base.DATABASE_URL }, /REDIS_URL is required but not set \(or REDIS_SENTINELS/],
+  ])('refuses an ambiguous or incomplete Redis location (%#)', (env, message) => {
+    expect(() => loadConfig('api', env)).toThrow(message);
+    expect(() => loadConfig('api', env)).toThrow(ConfigError);
+  });
 });

@@ -24,14 +24,34 @@ export interface RawAesKey {
   key: Buffer;
 }
 
+/** Where Redis is: one URL, or a Sentinel set that names the current primary. */
+export interface RedisConfig {
+  /** REDIS_URL; '' when Sentinels are used (or the process needs no Redis). */
+  url: string;
+  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME, instead of `url`. */
+  sentinel?: { sentinels: { host: string; port: number }[]; name: string };
+  commandTimeoutMs: number;
+}
+
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   /** Dev conveniences (generated JWT and encryption keys under dataDir) are allowed. */
   devMode: boolean;
   dataDir: string;
   http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
-  database: { url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number };
-  redis: { url: string; commandTimeoutMs: number };
+  database: {
+    /** What the pool connects to: Postgres itself or a transaction-mode pooler (PgBouncer) in front of it. */
+    url: string;
+    /**
+     * A connection that is a real session (DATABASE_DIRECT_URL, else `url`): migrations and their
+     * advisory lock, and anything else that needs session state (locks, LISTEN).
+     */
+    directUrl: string;
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
+  redis: RedisConfig;
   auth: {
     jwksUrl?: string;
     jwksFile?: string;
@@ -92,6 +112,7 @@ const DAY = 24 * HOUR;
 export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const devMode = nodeEnv !== 'production';
+  const databaseUrl = urlFor(role, NEEDS_DATABASE, env, 'DATABASE_URL', POSTGRES_PROTOCOLS);
   const config: AppConfig = {
     nodeEnv,
     devMode,
@@ -103,13 +124,14 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       trustProxy: boolean(env, 'TRUST_PROXY', false),
     },
     database: {
-      url: urlFor(role, NEEDS_DATABASE, env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+      url: databaseUrl,
+      directUrl: url(env, 'DATABASE_DIRECT_URL', POSTGRES_PROTOCOLS) ?? databaseUrl,
       poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
       connectTimeoutMs: duration(env, 'DATABASE_CONNECT_TIMEOUT', 3 * SECOND, 100, MINUTE),
       statementTimeoutMs: duration(env, 'DATABASE_STATEMENT_TIMEOUT', 5 * SECOND, 100, 10 * MINUTE),
     },
     redis: {
-      url: urlFor(role, NEEDS_REDIS, env, 'REDIS_URL', ['redis:', 'rediss:']),
+      ...redisLocation(role, env),
       commandTimeoutMs: duration(env, 'REDIS_COMMAND_TIMEOUT', 2 * SECOND, 100, MINUTE),
     },
     auth: {
@@ -162,6 +184,41 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
   if (demoRegistry) config.demoRegistry = demoRegistry;
   checkProductionRequirements(role, config);
   return config;
+}
+
+const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'];
+
+/**
+ * REDIS_URL, or REDIS_SENTINELS with REDIS_SENTINEL_NAME (ioredis asks the Sentinels for the
+ * current primary and follows a failover). Exactly one of the two for the roles that use Redis.
+ */
+function redisLocation(role: ProcessRole, env: Env): Pick<RedisConfig, 'url' | 'sentinel'> {
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const sentinels = hostPortList(env, 'REDIS_SENTINELS');
+  const name = optionalString(env, 'REDIS_SENTINEL_NAME');
+  if (redisUrl && sentinels.length) {
+    throw new ConfigError(
+      'REDIS_URL',
+      'and REDIS_SENTINELS are both set: give REDIS_URL for one Redis, or REDIS_SENTINELS (with REDIS_SENTINEL_NAME) for a Sentinel-managed one',
+    );
+  }
+  if (sentinels.length && !name) {
+    throw new ConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS: the name of the primary the Sentinels monitor');
+  }
+  if (name && !sentinels.length) throw new ConfigError('REDIS_SENTINEL_NAME', 'is set but REDIS_SENTINELS is not');
+  if (sentinels.length) return { url: '', sentinel: { sentinels: sentinels.map((entry) => parseHostPort('REDIS_SENTINELS', entry)), name: name! } };
+  if (!redisUrl && NEEDS_REDIS.includes(role)) {
+    throw new ConfigError('REDIS_URL', 'is required but not set (or REDIS_SENTINELS with REDIS_SENTINEL_NAME)');
+  }
+  return { url: redisUrl ?? '' };
+}
+
+/** `host:port` (already checked by hostPortList); IPv6 brackets removed, as ioredis wants the bare address. */
+function parseHostPort(name: string, entry: string): { host: string; port: number } {
+  const separator = entry.lastIndexOf(':');
+  const port = Number(entry.slice(separator + 1));
+  if (port < 1 || port > 65535) throw new ConfigError(name, `entries must have a port between 1 and 65535, got "${entry}"`);
+  return { host: entry.slice(0, separator).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 /** Required for the roles that connect to it; '' (unused) for the others. */

@@ -15,7 +15,7 @@ import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.prod
     {
       provide: PRODUCER_REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createFailFastRedis(config.redis.url, config.redis.commandTimeoutMs),
+      useFactory: (config: AppConfig) => createFailFastRedis(config.redis),
     },
     ValidationQueueProducer,
     ValidationQueueConsumer,

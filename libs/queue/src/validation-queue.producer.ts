@@ -15,7 +15,13 @@ const VALIDATION_BACKOFF_TYPE = 'registry-aware';
 /** What BullMQ knows of a template's job; `unknown` when there is none. */
 export type ValidationJobState = JobState | 'unknown';
 
-const SWEEP_LOCK_KEY = 'airuntime-templates:sweep-lock';
+/** The background tasks of the workers that one worker at a time runs (see claimTurn). */
+export type WorkerTurn = 'sweep' | 'revalidation';
+
+const TURN_LOCK_KEYS: Record<WorkerTurn, string> = {
+  sweep: 'airuntime-templates:sweep-lock',
+  revalidation: 'airuntime-templates:revalidation-lock',
+};
 
 /**
  * The one place validation jobs are added. Job options (de-duplication by template id,
@@ -103,10 +109,11 @@ export class ValidationQueueProducer implements MetricsSource, OnApplicationShut
 
   /**
    * True for one caller per `ttlMs` among all workers (a short Redis lock, left to expire),
-   * so several workers do not sweep at the same moment. Throws when Redis cannot be asked.
+   * so several workers do not run `task` at the same moment (the sweep) or multiply its pace
+   * (the re-validation scheduler). Throws when Redis cannot be asked.
    */
-  async claimSweepTurn(ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(SWEEP_LOCK_KEY, randomUUID(), 'PX', ttlMs, 'NX')) === 'OK';
+  async claimTurn(task: WorkerTurn, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(TURN_LOCK_KEYS[task], randomUUID(), 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   /** Sets the queue-depth gauge from Redis (at scrape time); leaves it untouched if Redis is away. */

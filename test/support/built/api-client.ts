@@ -60,6 +60,10 @@ export class TemplatesApiClient {
   list(orgId: string): Promise<HttpAnswer> {
     return this.call(orgId, 'GET', TEMPLATES_PATH(orgId));
   }
+  /** POST …/validate: queue a new validation (202). */
+  validate(orgId: string, templateId: string): Promise<HttpAnswer> {
+    return this.call(orgId, 'POST', `${TEMPLATES_PATH(orgId)}/${templateId}/validate`);
+  }
   delete(orgId: string, templateId: string): Promise<HttpAnswer> {
     return this.call(orgId, 'DELETE', `${TEMPLATES_PATH(orgId)}/${templateId}`);
   }
