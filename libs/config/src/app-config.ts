@@ -3,6 +3,7 @@ import {
   boolean,
   ConfigError,
   duration,
+  durationList,
   Env,
   hostPortList,
   integer,
@@ -30,7 +31,14 @@ export interface AppConfig {
   devMode: boolean;
   dataDir: string;
   http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
-  database: { url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number };
+  database: {
+    url: string;
+    /** A direct session connection (not through PgBouncer) for LISTEN; DATABASE_URL when unset. */
+    directUrl: string;
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
   redis: { url: string; commandTimeoutMs: number };
   auth: {
     jwksUrl?: string;
@@ -52,6 +60,27 @@ export interface AppConfig {
     revalidateIntervalMs: number;
   };
   worker: { httpPort: number };
+  events: {
+    /** Events older than this are trimmed by the worker. */
+    retentionMs: number;
+    /** Open event streams per caller, across replicas (per replica while Redis is away). */
+    streamsPerCaller: number;
+    /** A comment line on every stream this often; a stream that has not drained since the last one is dropped. */
+    heartbeatMs: number;
+  };
+  webhooks: {
+    quotaPerOrg: number;
+    /** `host:port` entries exempt from the private-address block. */
+    allowedPrivateHosts: string[];
+    caFile?: string;
+    /** One delivery attempt: connect, send, response headers and up to 1 KiB of body. */
+    timeoutMs: number;
+    /** Delay before each retry after a failed attempt; the last one ends the delivery. */
+    retryDelaysMs: number[];
+    /** A webhook whose deliveries have failed for this long without a success is disabled. */
+    disableAfterMs: number;
+    concurrency: number;
+  };
   registry: {
     insecureHosts: string[];
     allowedPrivateHosts: string[];
@@ -67,6 +96,9 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+
+/** About 5 s, 30 s, 2 min, 10 min, 30 min and 1 h after a failure, then every 2 h for a day in all. */
+export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = [5 * SECOND, 30 * SECOND, 2 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, ...new Array<number>(11).fill(2 * HOUR)];
 
 /**
  * Reads and validates the environment once. The only place in the code base that reads
@@ -87,6 +119,7 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
     },
     database: {
       url: urlFor(role, NEEDS_DATABASE, env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+      directUrl: url(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']) ?? optionalString(env, 'DATABASE_URL') ?? '',
       poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
       connectTimeoutMs: duration(env, 'DATABASE_CONNECT_TIMEOUT', 3 * SECOND, 100, MINUTE),
       statementTimeoutMs: duration(env, 'DATABASE_STATEMENT_TIMEOUT', 5 * SECOND, 100, 10 * MINUTE),
@@ -121,6 +154,20 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       revalidateIntervalMs: duration(env, 'REVALIDATE_INTERVAL', DAY, MINUTE, 365 * DAY),
     },
     worker: { httpPort: integer(env, 'WORKER_HTTP_PORT', 3001, 0, 65535) },
+    events: {
+      retentionMs: duration(env, 'EVENT_RETENTION', 90 * DAY, HOUR, 10 * 365 * DAY),
+      streamsPerCaller: integer(env, 'EVENT_STREAMS_PER_CALLER', 5, 1, 1000),
+      heartbeatMs: duration(env, 'EVENT_STREAM_HEARTBEAT', 15 * SECOND, 100, 10 * MINUTE),
+    },
+    webhooks: {
+      quotaPerOrg: integer(env, 'WEBHOOK_QUOTA_PER_ORG', 10, 1, 10_000),
+      allowedPrivateHosts: hostPortList(env, 'WEBHOOK_ALLOWED_PRIVATE_HOSTS'),
+      caFile: optionalString(env, 'WEBHOOK_CA_FILE'),
+      timeoutMs: duration(env, 'WEBHOOK_TIMEOUT', 10 * SECOND, 100, MINUTE),
+      retryDelaysMs: durationList(env, 'WEBHOOK_RETRY_DELAYS', DEFAULT_WEBHOOK_RETRY_DELAYS_MS, 1, DAY),
+      disableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', 3 * DAY, 1, 365 * DAY),
+      concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 16, 1, 1024),
+    },
     registry: {
       insecureHosts: hostPortList(env, 'REGISTRY_INSECURE_HOSTS'),
       allowedPrivateHosts: hostPortList(env, 'REGISTRY_ALLOWED_PRIVATE_HOSTS'),

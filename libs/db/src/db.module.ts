@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
+import { EventRepository } from './events/event.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { PrismaService } from './prisma.service';
 import { TemplateReadRepository } from './template-read.repository';
@@ -15,6 +16,7 @@ const REPOSITORIES = [
   ValidationOutboxRepository,
   TokenRotationRepository,
   IdempotencyRepository,
+  EventRepository,
 ];
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */

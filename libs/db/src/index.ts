@@ -9,3 +9,7 @@ export * from './idempotency.repository';
 export * from './database-health';
 export * from './db.module';
 export * from './migrations/migrator';
+export * from './events/event-types';
+export * from './events/event.types';
+export * from './events/event-envelope';
+export * from './events/event.repository';

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
-import { CurrentTemplateSpec, TemplateReadRepository, TemplateUpdate, TemplateWriteRepository, ValidationOutboxRepository } from '@app/db';
+import {
+  CurrentTemplateSpec,
+  EventOrigin,
+  TemplateReadRepository,
+  TemplateUpdate,
+  TemplateWriteRepository,
+  ValidationOutboxRepository,
+} from '@app/db';
 import { credentialWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
 import { encodeCursor } from '../contract/pagination';
@@ -34,7 +41,7 @@ export class TemplatesService {
    * it to the validation queue. The row is the record of pending work: if Redis is down the
    * create still succeeds and the worker's sweep enqueues it later.
    */
-  async create(orgId: string, caller: Caller, request: TemplateCreateRequest): Promise<TemplateResponse> {
+  async create(orgId: string, caller: Caller, request: TemplateCreateRequest, origin: EventOrigin): Promise<TemplateResponse> {
     const id = randomUUID();
     const ciphertext = request.credentials
       ? await this.cipher.encrypt(request.credentials.token, { orgId, templateId: id })
@@ -52,6 +59,7 @@ export class TemplatesService {
         createdBy: caller.userId,
       },
       this.config.templates.quotaPerOrg,
+      origin,
     );
     this.metrics.templatesCreated.inc();
     await this.handOverToWorker(id);
@@ -76,10 +84,10 @@ export class TemplatesService {
    * Changes what was given. A new image or new credentials send the template back to
    * Inactive and start a new validation; a validation of the old values can no longer flip it.
    */
-  async update(orgId: string, templateId: string, request: TemplateUpdateRequest): Promise<TemplateResponse> {
+  async update(orgId: string, templateId: string, request: TemplateUpdateRequest, origin: EventOrigin): Promise<TemplateResponse> {
     // Encrypt outside the row lock; the context binds the token to this template.
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
-    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
+    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext), origin);
     if (!result) throw DomainError.notFound();
     if (result.revalidate) await this.handOverToWorker(templateId);
     const image = request.image ?? ImageReference.parse(result.template.image);
@@ -91,8 +99,8 @@ export class TemplatesService {
   }
 
   /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */
-  async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const result = await this.writes.requestValidation(orgId, templateId);
+  async requestValidation(orgId: string, templateId: string, origin: EventOrigin): Promise<TemplateResponse> {
+    const result = await this.writes.requestValidation(orgId, templateId, origin);
     if (!result) throw DomainError.notFound();
     if (result.queued) await this.handOverToWorker(templateId);
     return toResponse(result.template);
@@ -107,8 +115,8 @@ export class TemplatesService {
   }
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
-  async delete(orgId: string, templateId: string): Promise<DeleteTemplateResponse> {
-    const deleted = await this.writes.deleteInOrg(orgId, templateId);
+  async delete(orgId: string, templateId: string, origin: EventOrigin): Promise<DeleteTemplateResponse> {
+    const deleted = await this.writes.deleteInOrg(orgId, templateId, origin);
     if (!deleted) throw DomainError.notFound();
     await this.validationQueue.remove(templateId);
     return { message: 'Template deleted' };

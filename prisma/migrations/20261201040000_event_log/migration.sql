@@ -1,0 +1,47 @@
+-- The event log: one row per change, appended in the transaction of the change
+-- (libs/db/src/events/event-append.ts). Positions are per organization: org_event_heads holds
+-- the last one, and its row lock orders each org's events by commit.
+
+-- CreateTable
+CREATE TABLE "org_event_heads" (
+    "org_id" TEXT NOT NULL,
+    "last_seq" BIGINT NOT NULL,
+
+    CONSTRAINT "org_event_heads_pkey" PRIMARY KEY ("org_id")
+);
+
+-- CreateTable
+CREATE TABLE "events" (
+    "org_id" TEXT NOT NULL,
+    "seq" BIGINT NOT NULL,
+    "type" TEXT NOT NULL,
+    "occurred_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "subject_kind" TEXT NOT NULL,
+    "subject_id" TEXT NOT NULL,
+    "actor_type" TEXT NOT NULL,
+    "actor_id" TEXT,
+    "request_id" TEXT,
+    "data" JSONB NOT NULL,
+
+    CONSTRAINT "events_pkey" PRIMARY KEY ("org_id","seq")
+);
+
+-- CreateIndex
+CREATE INDEX "events_org_id_subject_id_seq_idx" ON "events"("org_id", "subject_id", "seq" DESC);
+
+-- CreateIndex: retention trims by age; rows arrive in time order, so a BRIN index is enough
+CREATE INDEX "events_occurred_at_idx" ON "events" USING BRIN ("occurred_at");
+
+-- Listeners (API replicas holding streams, workers dispatching webhooks) learn of new events
+-- on commit: one notification per org and statement, {"org_id": …, "seq": "<last position>"}.
+CREATE FUNCTION "notify_org_events"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('org_events', json_build_object('org_id', org_id, 'seq', max(seq)::text)::text)
+  FROM appended GROUP BY org_id;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "events_notify" AFTER INSERT ON "events"
+  REFERENCING NEW TABLE AS appended
+  FOR EACH STATEMENT EXECUTE FUNCTION "notify_org_events"();
