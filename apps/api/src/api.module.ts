@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { DatabaseHealth, DbModule } from '@app/db';
 import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
+import { EventsModule } from './events/events.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { TemplatesModule } from './templates/templates.module';
 
@@ -18,6 +19,7 @@ export class ApiModule {
         HealthModule.forRoot({ imports: [DbModule, QueueModule], probes: [DatabaseHealth, RedisHealth], metricsSources: [ValidationQueueProducer] }),
         OpenApiModule,
         TemplatesModule,
+        EventsModule,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
+import { EventNotificationListener } from './events/event-notification.listener';
 import { EventRepository } from './events/event.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { PrismaService } from './prisma.service';
@@ -17,6 +18,7 @@ const REPOSITORIES = [
   TokenRotationRepository,
   IdempotencyRepository,
   EventRepository,
+  EventNotificationListener,
 ];
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */

@@ -13,3 +13,4 @@ export * from './events/event-types';
 export * from './events/event.types';
 export * from './events/event-envelope';
 export * from './events/event.repository';
+export * from './events/event-notification.listener';

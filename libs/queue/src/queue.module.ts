@@ -1,6 +1,7 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { EventStreamSlots } from './event-stream-slots';
 import { createFailFastRedis } from './redis-connection';
 import { RedisHealth } from './redis-health';
 import { ValidationQueueConsumer } from './validation-queue.consumer';
@@ -20,8 +21,9 @@ import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.prod
     ValidationQueueProducer,
     ValidationQueueConsumer,
     RedisHealth,
+    EventStreamSlots,
   ],
-  exports: [ValidationQueueProducer, ValidationQueueConsumer, RedisHealth, PRODUCER_REDIS],
+  exports: [ValidationQueueProducer, ValidationQueueConsumer, RedisHealth, EventStreamSlots, PRODUCER_REDIS],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(PRODUCER_REDIS) private readonly redis: IORedis) {}
