@@ -1,5 +1,7 @@
 /** The two run lengths: `--quick` (under 2 minutes) and the full run (under 15). */
 export type ApiWorkload = 'get' | 'baseline-get' | 'baseline-jwt-get' | 'list' | 'create-delete';
+/** Cells run against the `--compare-build` API, next to their own build's cell in every round. */
+export const COMPARED_WORKLOADS: readonly ApiWorkload[] = ['create-delete'];
 export type GrowthWorkload = 'get' | 'list' | 'list-middle';
 
 export interface BenchOptions {

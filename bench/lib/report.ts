@@ -61,6 +61,7 @@ export function renderMarkdown(results: BenchResults): string {
       'baseline-jwt-get': 'GET one: Fastify + pg + JWT check',
       list: 'list (50 of 100)',
       'create-delete': 'create + delete',
+      'create-delete-compared': 'create + delete: compared build',
     };
     for (const name of Object.keys(names)) {
       for (const figure of api.figures.filter((f) => f.key.startsWith(`${name} c`))) lines.push(loadRow(names[name], figure));
@@ -71,6 +72,12 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(row([r.connections, fmt(r.oursVsBaseline, 2, '×'), r.oursVsBaselineWithJwt ? fmt(r.oursVsBaselineWithJwt, 2, '×') : '–']));
     }
     lines.push('');
+    if (api.compared) {
+      lines.push(`This build against the compared build (\`--compare-build\`, ${api.compared.build}), interleaved in the same rounds:`, '');
+      lines.push(...header(['workload', 'clients', 'req/s: this build / compared build']));
+      for (const r of api.compared.ratios) lines.push(row([names[r.workload], r.connections, fmt(r.ratio, 3, '×')]));
+      lines.push('');
+    }
   }
 
   if (results.validation) {

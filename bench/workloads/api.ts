@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { BenchContext, authHeaders, newOrgId, templateBody, templatesPath } from '../lib/context';
 import { seedOrg, templateIds } from '../lib/fixtures';
 import { LoadCell, LoadFigure, measureCells, throughputRatio } from '../lib/measure';
-import { ApiWorkload } from '../lib/options';
+import { ApiWorkload, COMPARED_WORKLOADS } from '../lib/options';
 import { startBaseline } from '../lib/product';
 import { Spread } from '../lib/stats';
 
@@ -17,6 +17,8 @@ export interface ApiResults {
   figures: LoadFigure[];
   /** Per concurrency: ours / bare Fastify+pg, ours / Fastify+pg+JWT (GET req/s, per round). */
   ratios: { connections: number; oursVsBaseline: Spread; oursVsBaselineWithJwt?: Spread }[];
+  /** With `--compare-build`: per concurrency and workload, this build's throughput / the compared build's (per round). */
+  compared?: { build: string; ratios: { connections: number; workload: ApiWorkload; ratio: Spread }[] };
 }
 
 export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
@@ -28,6 +30,9 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
   const headers = await authHeaders(ctx, orgId);
   const cycleOrg = newOrgId('create-delete');
   const cycleHeaders = await authHeaders(ctx, cycleOrg);
+  const comparedOrg = newOrgId('create-delete-compared');
+  const comparedHeaders = await authHeaders(ctx, comparedOrg);
+  const compared: NonNullable<ApiResults['compared']>['ratios'] = [];
 
   const baseline = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: false });
   const baselineJwt = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: true });
@@ -58,12 +63,32 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
           cycleHeaders,
         ),
       };
+      const comparedApi = ctx.comparedApi;
+      const comparedCells = comparedApi
+        ? workloads
+            .filter((workload) => COMPARED_WORKLOADS.includes(workload))
+            .map((workload) => ({
+              workload,
+              cell: {
+                ...all[workload],
+                key: `${workload}-compared c${connections}`,
+                server: comparedApi,
+                headers: comparedHeaders,
+                scenario: { ...all[workload].scenario, collectionPath: templatesPath(comparedOrg) } as LoadCell['scenario'],
+              },
+            }))
+        : [];
       const results = await measureCells(
         ctx.layout.benchOutDir,
-        workloads.map((workload) => all[workload]),
+        [...workloads.map((workload) => all[workload]), ...comparedCells.map(({ cell }) => cell)],
         ctx.options.repetitions,
         ctx.log,
       );
+      for (const { workload, cell } of comparedCells) {
+        const own = results.get(`${workload} c${connections}`);
+        const other = results.get(cell.key);
+        if (own && other) compared.push({ connections, workload, ratio: throughputRatio(own, other) });
+      }
       figures.push(...results.values());
       const ours = results.get(`get c${connections}`);
       const bare = results.get(`baseline-get c${connections}`);
@@ -76,7 +101,7 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
         });
       }
     }
-    return { orgSize, figures, ratios };
+    return { orgSize, figures, ratios, ...(ctx.comparedApi ? { compared: { build: ctx.comparedApi.name, ratios: compared } } : {}) };
   } finally {
     await Promise.all([baseline.stop(), baselineJwt.stop()]);
   }
