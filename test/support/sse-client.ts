@@ -14,7 +14,7 @@ export interface SseStreamOptions {
   connectTimeoutMs?: number;
 }
 
-export type SseOpenResult = { status: 200; stream: SseStream } | { status: number; body: any; headers: Headers };
+export type SseOpenResult = { ok: true; status: 200; stream: SseStream } | { ok: false; status: number; body: any; headers: Headers };
 
 export class SseStream {
   readonly messages: EventSourceMessage[] = [];
@@ -111,8 +111,8 @@ export async function openEventStream(url: string, { headers = {}, connectTimeou
   if (res.status !== 200 || !res.body) {
     const text = await res.text();
     await checkChildResponse(origin, { method: 'GET', path: pathname, status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: text });
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    return { ok: false, status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   }
   await checkChildResponse(origin, { method: 'GET', path: pathname, status: 200, contentType: res.headers.get('content-type') ?? undefined, body: '' });
-  return { status: 200, stream: new SseStream(res.headers, res.body, controller) };
+  return { ok: true, status: 200, stream: new SseStream(res.headers, res.body, controller) };
 }

@@ -7,6 +7,7 @@ import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
 import { EventsModule } from './events/events.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { TemplatesModule } from './templates/templates.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class ApiModule {
@@ -20,6 +21,7 @@ export class ApiModule {
         OpenApiModule,
         TemplatesModule,
         EventsModule,
+        WebhooksModule,
       ],
     };
   }

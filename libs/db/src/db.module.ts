@@ -9,6 +9,8 @@ import { TemplateValidationRepository } from './template-validation.repository';
 import { TemplateWriteRepository } from './template-write.repository';
 import { TokenRotationRepository } from './token-rotation.repository';
 import { ValidationOutboxRepository } from './validation-outbox.repository';
+import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
+import { WebhookRepository } from './webhooks/webhook.repository';
 
 const REPOSITORIES = [
   TemplateReadRepository,
@@ -19,6 +21,8 @@ const REPOSITORIES = [
   IdempotencyRepository,
   EventRepository,
   EventNotificationListener,
+  WebhookRepository,
+  WebhookDeliveryRepository,
 ];
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */

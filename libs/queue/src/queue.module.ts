@@ -6,6 +6,8 @@ import { createFailFastRedis } from './redis-connection';
 import { RedisHealth } from './redis-health';
 import { ValidationQueueConsumer } from './validation-queue.consumer';
 import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.producer';
+import { WebhookDeliveryConsumer } from './webhook-delivery.consumer';
+import { WebhookDeliveryProducer } from './webhook-delivery.producer';
 
 /**
  * Redis and BullMQ: every connection and queue object is created here. The consumer opens
@@ -22,8 +24,18 @@ import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.prod
     ValidationQueueConsumer,
     RedisHealth,
     EventStreamSlots,
+    WebhookDeliveryProducer,
+    WebhookDeliveryConsumer,
   ],
-  exports: [ValidationQueueProducer, ValidationQueueConsumer, RedisHealth, EventStreamSlots, PRODUCER_REDIS],
+  exports: [
+    ValidationQueueProducer,
+    ValidationQueueConsumer,
+    RedisHealth,
+    EventStreamSlots,
+    WebhookDeliveryProducer,
+    WebhookDeliveryConsumer,
+    PRODUCER_REDIS,
+  ],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(PRODUCER_REDIS) private readonly redis: IORedis) {}

@@ -13,7 +13,7 @@ import {
 } from '@app/db';
 import { credentialWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
-import { encodeCursor } from '../contract/pagination';
+import { encodeCursor, toPage } from '../contract/pagination';
 import { toResponse } from './template.response';
 import {
   DeleteTemplateResponse,
@@ -67,11 +67,8 @@ export class TemplatesService {
   }
 
   async list(orgId: string, query: ListTemplatesQuery): Promise<TemplateListResponse> {
-    const page = await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 });
-    const hasMore = page.length > query.limit;
-    const items = hasMore ? page.slice(0, query.limit) : page;
-    const last = items[items.length - 1];
-    return { data: items.map(toResponse), next_cursor: hasMore && last ? encodeCursor(last) : null };
+    const rows = await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 });
+    return toPage(rows, query.limit, toResponse, encodeCursor);
   }
 
   async get(orgId: string, templateId: string): Promise<TemplateResponse> {
