@@ -15,25 +15,56 @@ import { waitUntil } from './processes/wait-until';
 import { createTestCertificates } from './services/tls';
 
 export interface ReceivedDelivery {
+  path: string;
   headers: Record<string, string>;
   body: string;
-  /** The parsed body when the signature verified with the current secret, else undefined. */
+  /** The parsed body when the signature verified with the endpoint's secret, else undefined. */
   verified?: { type: string; timestamp: string; data: any };
   verifyError?: string;
+  /** What the endpoint answered (undefined while it hangs). */
+  answered?: number;
 }
 
-export interface ReceiverAnswer {
-  status: number;
-  body?: string;
+/** What an endpoint answers; `hang` never answers (until the receiver goes down). */
+export type ReceiverAnswer = { status: number; body?: string; headers?: Record<string, string> } | { hang: true };
+
+/** One path of the receiver: what it verifies deliveries with, what it answers, what it got. */
+export class ReceiverEndpoint {
+  readonly deliveries: ReceivedDelivery[] = [];
+  secret?: string;
+  answer: (delivery: ReceivedDelivery) => ReceiverAnswer = () => ({ status: 204 });
+
+  constructor(readonly url: string) {}
+
+  /** The secret deliveries are verified with from now on (the webhook's `secret`). */
+  verifyWith(secret: string): this {
+    this.secret = secret;
+    return this;
+  }
+
+  respond(answer: (delivery: ReceivedDelivery) => ReceiverAnswer): this {
+    this.answer = answer;
+    return this;
+  }
+
+  /** The verified deliveries' bodies (with `answered`: only those it answered so). */
+  verifiedBodies(answered?: number): NonNullable<ReceivedDelivery['verified']>[] {
+    return this.deliveries.flatMap((delivery) =>
+      delivery.verified && (answered === undefined || delivery.answered === answered) ? [delivery.verified] : [],
+    );
+  }
+
+  waitFor<T>(description: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+    return waitUntil(`${this.url} to get ${description}`, async () => probe(), { timeoutMs, intervalMs: 20 });
+  }
 }
 
 export class WebhookReceiver {
-  readonly deliveries: ReceivedDelivery[] = [];
   connections = 0;
-  private secret?: string;
-  private answer: (delivery: ReceivedDelivery) => ReceiverAnswer = () => ({ status: 204 });
+  private readonly endpoints = new Map<string, ReceiverEndpoint>();
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  private paths = 0;
 
   private constructor(
     private readonly server: https.Server,
@@ -50,11 +81,18 @@ export class WebhookReceiver {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
-        const delivery: ReceivedDelivery = { headers, body: Buffer.concat(chunks).toString('utf8') };
-        this.verify(delivery);
-        this.deliveries.push(delivery);
-        const { status, body } = this.answer(delivery);
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(body ?? '');
+        const delivery: ReceivedDelivery = { path: req.url ?? '', headers, body: Buffer.concat(chunks).toString('utf8') };
+        const endpoint = this.endpoints.get(delivery.path);
+        if (!endpoint) {
+          res.writeHead(404).end();
+          return;
+        }
+        verify(delivery, endpoint.secret);
+        endpoint.deliveries.push(delivery);
+        const answer = endpoint.answer(delivery);
+        if ('hang' in answer) return;
+        delivery.answered = answer.status;
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? '');
       });
     });
   }
@@ -73,26 +111,12 @@ export class WebhookReceiver {
     return `127.0.0.1:${this.port}`;
   }
 
-  url(pathname = '/hooks/airuntime'): string {
-    return `https://${this.host}${pathname}`;
-  }
-
-  /** The secret deliveries are verified with from now on (the webhook's `secret`). */
-  verifyWith(secret: string): void {
-    this.secret = secret;
-  }
-
-  respond(answer: (delivery: ReceivedDelivery) => ReceiverAnswer): void {
-    this.answer = answer;
-  }
-
-  /** The verified deliveries' bodies. */
-  verifiedBodies(): NonNullable<ReceivedDelivery['verified']>[] {
-    return this.deliveries.flatMap((delivery) => (delivery.verified ? [delivery.verified] : []));
-  }
-
-  waitFor<T>(description: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-    return waitUntil(`the webhook receiver to get ${description}`, async () => probe(), { timeoutMs, intervalMs: 20 });
+  /** A new path of its own (one per webhook of a test). */
+  endpoint(): ReceiverEndpoint {
+    const pathname = `/hooks/${++this.paths}`;
+    const endpoint = new ReceiverEndpoint(`https://${this.host}${pathname}`);
+    this.endpoints.set(pathname, endpoint);
+    return endpoint;
   }
 
   /** Down: the port refuses connections until `up()`. */
@@ -122,13 +146,14 @@ export class WebhookReceiver {
       });
     });
   }
+}
 
-  private verify(delivery: ReceivedDelivery): void {
-    if (!this.secret) return;
-    try {
-      delivery.verified = new Webhook(this.secret).verify(delivery.body, delivery.headers) as ReceivedDelivery['verified'];
-    } catch (error) {
-      delivery.verifyError = (error as Error).message;
-    }
+/** As a receiver verifies: `standardwebhooks` checks the signature and the timestamp's age. */
+function verify(delivery: ReceivedDelivery, secret: string | undefined): void {
+  if (!secret) return;
+  try {
+    delivery.verified = new Webhook(secret).verify(delivery.body, delivery.headers) as ReceivedDelivery['verified'];
+  } catch (error) {
+    delivery.verifyError = (error as Error).message;
   }
 }

@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@app/config';
-import { RegistryTokenCipher } from '@app/crypto';
+import { RegistryTokenCipher, WebhookSecretCipher } from '@app/crypto';
 import { migrate, TokenRotationRepository } from '@app/db';
 import { issueDevToken } from './dev-token';
 import { KeyRotationModule } from './key-rotation.module';
-import { rotateRegistryTokens } from './key-rotation';
+import { RotationReport, rotateRegistryTokens, rotateWebhookSecrets } from './key-rotation';
 
 /**
  * Operator commands: `migrate` (npm run db:migrate), `token` (npm run token) and
@@ -18,7 +18,7 @@ const USAGE = `usage:
   migrate                                   apply prisma/migrations to DATABASE_URL
   token --org <id> [--org <id>…] [--sub <uuid>] [--expires 12h]
                                             print a development access token
-  rotate-keys                               re-encrypt stored registry tokens under the primary key`;
+  rotate-keys                               re-encrypt stored registry tokens and webhook secrets under the primary key`;
 
 /** The project's prisma/migrations, from the source tree or from dist/. */
 function findUp(start: string, relative: string): string {
@@ -55,14 +55,13 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfig('rotate-keys');
       const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(config), { logger: ['error'] });
       try {
-        const report = await rotateRegistryTokens(app.get(TokenRotationRepository), app.get(RegistryTokenCipher), (line) =>
-          process.stdout.write(`${line}\n`),
-        );
-        process.stdout.write(
-          `keys:rotate: ${report.scanned} tokens scanned, ${report.reencrypted} re-encrypted, ` +
-            `${report.alreadyCurrent} already under the primary key, ${report.changedMeanwhile} changed meanwhile, ${report.failed} failed\n`,
-        );
-        if (report.failed > 0) process.exitCode = 1;
+        const log = (line: string) => process.stdout.write(`${line}\n`);
+        const repository = app.get(TokenRotationRepository);
+        const tokens = await rotateRegistryTokens(repository, app.get(RegistryTokenCipher), log);
+        process.stdout.write(`keys:rotate: ${describeRotation(tokens, 'tokens')}\n`);
+        const secrets = await rotateWebhookSecrets(repository, app.get(WebhookSecretCipher), log);
+        process.stdout.write(`keys:rotate: ${describeRotation(secrets, 'webhook secrets')}\n`);
+        if (tokens.failed + secrets.failed > 0) process.exitCode = 1;
       } finally {
         await app.close();
       }
@@ -71,6 +70,13 @@ async function main(argv: string[]): Promise<void> {
     default:
       throw new Error(USAGE);
   }
+}
+
+function describeRotation(report: RotationReport, what: string): string {
+  return (
+    `${report.scanned} ${what} scanned, ${report.reencrypted} re-encrypted, ${report.alreadyCurrent} already under the primary key, ` +
+    `${report.changedMeanwhile} changed meanwhile, ${report.failed} failed`
+  );
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {
