@@ -95,7 +95,7 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
     const channel = this.channels.get(stream.orgId);
     channel?.streams.delete(stream);
     if (channel?.streams.size === 0) this.channels.delete(stream.orgId);
-    const reason: StreamEndReason = stream.endReason ?? 'client';
+    const reason: StreamEndReason = stream.endReason ?? (stream.connection.overflowed ? 'slow_reader' : 'client');
     this.metrics.eventStreams.dec();
     this.metrics.eventStreamsClosed.inc({ reason });
     this.logger.info(

@@ -15,6 +15,8 @@ export interface SseMessage {
  */
 export class SseConnection {
   private closed = false;
+  /** Ended because more than `maxBufferedBytes` waited unsent (a client that stopped reading). */
+  overflowed = false;
 
   constructor(
     private readonly response: ServerResponse,
@@ -81,6 +83,9 @@ export class SseConnection {
 
   private write(chunk: string): void {
     this.response.write(chunk);
-    if (this.response.writableLength > this.maxBufferedBytes) this.destroy();
+    if (this.response.writableLength > this.maxBufferedBytes) {
+      this.overflowed = true;
+      this.destroy();
+    }
   }
 }
