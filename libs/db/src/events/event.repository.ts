@@ -16,6 +16,7 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
+/** `seq` comes out as text (a bigint); ORDER BY names `events.seq`, the column, not that text. */
 const COLUMNS = 'org_id, seq::text AS seq, type, occurred_at, subject_kind, subject_id, actor_type, actor_id, request_id, data';
 
 /**
@@ -36,7 +37,7 @@ export class EventRepository {
     if (query.subjectId) filters.push(`subject_id = ${param(query.subjectId)}`);
     if (query.since) filters.push(`occurred_at >= ${param(query.since)}::timestamptz`);
     const { rows } = await this.prisma.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE ${filters.join(' AND ')} ORDER BY seq DESC LIMIT ${param(query.limit)}`,
+      `SELECT ${COLUMNS} FROM events WHERE ${filters.join(' AND ')} ORDER BY events.seq DESC LIMIT ${param(query.limit)}`,
       values,
     );
     return rows.map(toEventRecord);
@@ -46,7 +47,7 @@ export class EventRepository {
   async after(orgId: string, afterSeq: bigint, limit: number): Promise<EventRecord[]> {
     const { rows } = await this.prisma.pool.query<EventRow>({
       name: 'events_after',
-      text: `SELECT ${COLUMNS} FROM events WHERE org_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3`,
+      text: `SELECT ${COLUMNS} FROM events WHERE org_id = $1 AND seq > $2::bigint ORDER BY events.seq LIMIT $3`,
       values: [orgId, afterSeq.toString(), limit],
     });
     return rows.map(toEventRecord);

@@ -58,7 +58,7 @@ export class WebhookDeliveryRepository {
       const events = (
         await tx.$queryRaw<Parameters<typeof toEventRecord>[0][]>`
           SELECT org_id, seq::text AS seq, type, occurred_at, subject_kind, subject_id, actor_type, actor_id, request_id, data
-          FROM events WHERE org_id = ${orgId} AND seq > ${cursor[0].last_seq}::bigint ORDER BY seq LIMIT ${batch}`
+          FROM events WHERE org_id = ${orgId} AND seq > ${cursor[0].last_seq}::bigint ORDER BY events.seq LIMIT ${batch}`
       ).map(toEventRecord);
       if (events.length === 0) return { deliveryIds: [], more: false };
       const webhooks = await tx.$queryRaw<DispatchTarget[]>`
