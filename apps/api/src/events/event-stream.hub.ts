@@ -47,7 +47,7 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     this.listener.start({
-      appended: (orgId) => this.channels.get(orgId)?.wake(),
+      appended: (orgId) => void this.channels.get(orgId)?.wake(),
       resynced: () => this.wakeAll(),
     });
     this.heartbeat = setInterval(() => this.beat(), this.config.events.heartbeatMs);
@@ -82,7 +82,7 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
     if (!channel) this.channels.set(stream.orgId, (channel = new OrgChannel(stream.orgId, this.events, this.logger)));
     channel.streams.add(stream);
     this.metrics.eventStreams.inc();
-    const wake = channel.wake.bind(channel);
+    const wake = () => void channel.wake();
     stream.connection.onDrain(() => {
       stream.congestedSince = undefined;
       wake();
@@ -124,7 +124,7 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
   }
 
   private wakeAll(): void {
-    for (const channel of this.channels.values()) channel.wake();
+    for (const channel of this.channels.values()) void channel.wake();
   }
 
   private streams(): EventStream[] {

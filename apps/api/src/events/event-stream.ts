@@ -66,7 +66,7 @@ export class EventStream {
  */
 export class OrgChannel {
   readonly streams = new Set<EventStream>();
-  private reading = false;
+  private reading?: Promise<void>;
   private again = false;
 
   constructor(
@@ -75,13 +75,14 @@ export class OrgChannel {
     private readonly logger: Logger,
   ) {}
 
-  wake(): void {
+  /** Reads the log for the streams now (or once more after the read in progress); resolves when done. */
+  wake(): Promise<void> {
     if (this.reading) {
       this.again = true;
-      return;
+      return this.reading;
     }
-    this.reading = true;
-    void this.read();
+    this.reading = this.read();
+    return this.reading;
   }
 
   private async read(): Promise<void> {
@@ -102,7 +103,7 @@ export class OrgChannel {
       this.logger.warn({ orgId: this.orgId, err: { message: (error as Error).message } }, 'event stream could not read the log');
     } finally {
       // In the same synchronous step as the last check of `again`: no wake is lost in between.
-      this.reading = false;
+      this.reading = undefined;
     }
   }
 }
