@@ -4,6 +4,7 @@ import { loadTestEnvironment } from './support/environment';
 import { httpRequest } from './support/built/api-client';
 import type { SpawnedService } from './support/built/built-service';
 import { createProcessSystem, ProcessSystem } from './support/built/process-system';
+import { createCanaryUser, findCanary } from './support/built/canary';
 import { waitForFinalStates, withClient } from './support/built/template-rows';
 import { metricValue } from './support/built/worker-observations';
 import { imageReference } from './support/images/image-description';
@@ -11,6 +12,7 @@ import { allocateRedisDatabase, createIsolatedDatabase } from './support/isolate
 import { waitUntil } from './support/processes/wait-until';
 import { openEventStream, SseStream } from './support/sse-client';
 import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 /**
  * The live event stream with real processes: two built API replicas and a worker over one
@@ -22,13 +24,20 @@ describe('event stream (built processes, two API replicas)', () => {
   let system: ProcessSystem;
   let api1: SpawnedService;
   let api2: SpawnedService;
+  let receiver: WebhookReceiver;
   const open: SseStream[] = [];
 
   beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
     system = await createProcessSystem(env, {
       databaseUrl: await createIsolatedDatabase(env),
       redisUrl: await allocateRedisDatabase(env),
-      env: { EVENT_STREAM_HEARTBEAT: '500ms', EVENT_STREAMS_PER_CALLER: '2' },
+      env: {
+        EVENT_STREAM_HEARTBEAT: '500ms',
+        EVENT_STREAMS_PER_CALLER: '2',
+        WEBHOOK_ALLOWED_PRIVATE_HOSTS: receiver.host,
+        WEBHOOK_CA_FILE: receiver.caFile,
+      },
     });
     api1 = await system.startApi();
     api2 = await system.startApi();
@@ -37,7 +46,10 @@ describe('event stream (built processes, two API replicas)', () => {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((stream) => stream.close()));
   });
-  afterAll(() => system?.close());
+  afterAll(async () => {
+    await system?.close();
+    await receiver?.close();
+  });
 
   const streamPath = (org: string, query = '') => `/api/v1beta1/orgs/${org}/events/stream${query}`;
 
@@ -128,11 +140,10 @@ describe('event stream (built processes, two API replicas)', () => {
   it('filters a stream by type prefix and subject, and refuses bad filters', async () => {
     const org = `org-${randomUUID().slice(0, 8)}`;
     const headers = await member(org);
+    const validations = await stream(api2, org, headers, '?type=template.validation.');
     const template = await create(api1, org, headers, { image: imageReference(env.registries.anonymous, env.images.cudaApp) });
-    const [validations, bySubject] = await Promise.all([
-      stream(api2, org, headers, '?type=template.validation.'),
-      stream(api1, org, { ...headers, 'last-event-id': '1' }, `?subject_id=${template.id.toUpperCase()}`),
-    ]);
+    // opened after the create, resuming from the log after event 1 (the create itself)
+    const bySubject = await stream(api1, org, { ...headers, 'last-event-id': '1' }, `?subject_id=${template.id.toUpperCase()}`);
     await validations.next('the passed event', (message) => message.event === 'template.validation.passed', 20_000);
     expect(validations.messages.every((message) => message.event?.startsWith('template.validation.'))).toBe(true);
     await bySubject.next('the passed event', (message) => message.event === 'template.validation.passed', 20_000);
@@ -198,6 +209,43 @@ describe('event stream (built processes, two API replicas)', () => {
     await waitUntil('the slow reader to be dropped', async () => (await metricValue(api2, 'event_stream_disconnects_total', { reason: 'slow_reader' })) > before);
     await api2.waitForLog('the stream closed as a slow reader', (record) => record.msg === 'event stream closed' && record.orgId === org && record.reason === 'slow_reader');
     socket.destroy();
+  });
+
+  it('keeps the registry token and the webhook signing secret out of every output, response, stream, Redis key and row', async () => {
+    const org = `org-${randomUUID().slice(0, 8)}`;
+    const headers = await member(org);
+    const canaryUser = await createCanaryUser(env, 'events');
+    const endpoint = receiver.endpoint();
+    const responses: string[] = [];
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await httpRequest(method, `${api1.url}${path}`, { headers, body });
+      responses.push(res.text);
+      return res;
+    };
+    const events = await stream(api2, org, headers);
+    const created = await httpRequest('POST', `${api1.url}/api/v1beta1/orgs/${org}/webhooks`, { headers, body: { url: endpoint.url, event_types: ['template.'] } });
+    expect(created.status).toBe(201);
+    const secret = (created.body.secret as string).slice('whsec_'.length);
+    endpoint.verifyWith(created.body.secret);
+    const template = await call('POST', TEMPLATES_PATH(org), validTemplateBody({ image: imageReference(env.registries.token, env.images.cudaApp), ...canaryUser.credentials }));
+    expect(template.status).toBe(201);
+    await waitForFinalStates(system.databaseUrl, [template.body.id]);
+    expect(await canaryUser.issuedTokens()).toBeGreaterThan(0); // the decrypted canary was used
+    await endpoint.waitFor('the passed event', () => endpoint.verifiedBodies(204).some((body) => body.type === 'template.validation.passed'));
+    await events.next('the passed event', (message) => message.event === 'template.validation.passed');
+    await call('GET', `/api/v1beta1/orgs/${org}/events`);
+    await call('GET', `/api/v1beta1/orgs/${org}/webhooks/${created.body.id}`);
+    await call('GET', `/api/v1beta1/orgs/${org}/webhooks/${created.body.id}/deliveries`);
+    await call('GET', `/api/v1beta1/orgs/${org}/webhooks`);
+    const metrics = await Promise.all(system.services.filter((service) => service.isRunning()).map(async (service) => (await httpRequest('GET', `${service.url}/metrics`)).text));
+    const places = {
+      services: system.services,
+      responses: [...responses, ...metrics, ...events.messages.map((message) => message.data), ...endpoint.deliveries.map((delivery) => delivery.body)],
+      redisUrls: [system.redisUrl],
+      databaseUrls: [system.databaseUrl],
+    };
+    expect(await findCanary(canaryUser.canary, places)).toEqual([]);
+    expect(await findCanary(secret, places)).toEqual([]);
   });
 
   it('ends its streams cleanly on SIGTERM, and the client resumes on the other replica', async () => {
