@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, MetricsSource, ServiceMetrics, withTimeout } from '@app/common';
 import { PRODUCER_REDIS, ValidationJobState } from './validation-queue.producer';
+import { jobStatesOf, queueDepth, removeJobs } from './queue-jobs';
 import { WEBHOOK_DELIVERY_QUEUE, WebhookJobData, WebhookJobName } from './webhook-delivery-queue';
 
 /** The name the consumer's backoff strategy answers to (see WebhookDeliveryConsumer). */
@@ -60,18 +61,18 @@ export class WebhookDeliveryProducer implements MetricsSource, OnApplicationShut
 
   /** The state of each delivery's job, in order; throws when Redis cannot be asked. */
   async jobStates(deliveryIds: readonly string[]): Promise<ValidationJobState[]> {
-    return Promise.all(deliveryIds.map((id) => this.queue.getJobState(id)));
+    return jobStatesOf(this.queue, deliveryIds);
   }
 
   /** Enqueues again deliveries whose job is gone or finished (a finished job's record would block the id). */
   async requeue(deliveryIds: readonly string[]): Promise<number> {
-    for (const id of deliveryIds) await this.queue.remove(id);
+    await removeJobs(this.queue, deliveryIds);
     return this.enqueue(deliveryIds);
   }
 
   async refreshMetrics(metrics: ServiceMetrics): Promise<void> {
     try {
-      const counts = await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), this.timeoutMs, 'Redis');
+      const counts = await queueDepth(this.queue, this.timeoutMs);
       for (const [state, count] of Object.entries(counts)) metrics.webhookQueueJobs.set({ state }, count);
     } catch (error) {
       this.logger.debug({ err: { message: (error as Error).message } }, 'webhook queue depth unavailable');
