@@ -24,7 +24,7 @@ const common = {
         "The event's position in its organization's log (1, 2, 3, … in commit order): a cursor for the audit trail and the stream's `id`/`Last-Event-ID`.",
     }),
   org_id: z.string(),
-  occurred_at: z.string().meta({ format: 'date-time', description: 'When the change was committed (its transaction).' }),
+  occurred_at: z.string().meta({ format: 'date-time', description: 'When the change was made (the start of its transaction).' }),
   actor: EventActorSchema,
   request_id: z.string().nullable().meta({ description: 'The `x-request-id` of the API request that made the change; null for the worker.' }),
 };

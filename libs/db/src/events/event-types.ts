@@ -9,12 +9,9 @@ import { ValidationErrorInfoSchema } from '../template.types';
  * that is not listed (a token, a secret, a ciphertext) is refused when the event is written.
  */
 
-/** What an event is about: `subject: {kind, id}`. */
-export const SubjectKindSchema = z.enum(['template', 'webhook']);
-export type SubjectKind = z.infer<typeof SubjectKindSchema>;
-
 export interface EventTypeDefinition {
-  subject: SubjectKind;
+  /** What the event is about (`subject: {kind, id}`); also the first part of the type's name. */
+  subject: string;
   description: string;
   data: z.ZodObject;
   /** Delivered only to the webhook the event is about, whatever it subscribes to (`webhook.test`). */
@@ -111,6 +108,8 @@ export const EVENT_TYPES = {
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventType = keyof typeof EVENT_TYPES;
+/** The kinds of subject events are about, from the registry. */
+export type SubjectKind = (typeof EVENT_TYPES)[EventType]['subject'];
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_TYPES)[T]['data']>;
 
 export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];

@@ -10,6 +10,8 @@ import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import { AttemptResult, DeliveryForAttempt, WebhookDisabledReason } from './webhook.types';
 
+const INSERT_CHUNK = 1000;
+
 /** What a dispatch pass did for one org. */
 export interface DispatchResult {
   /** The deliveries it created (to enqueue). */
@@ -64,12 +66,16 @@ export class WebhookDeliveryRepository {
       const webhooks = await tx.$queryRaw<DispatchTarget[]>`
         SELECT id, event_types, start_seq::text AS start_seq, enabled FROM webhooks WHERE org_id = ${orgId}`;
       const deliveries = events.flatMap((event) => targetsOf(event, webhooks).map((webhookId) => deliveryRow(event, webhookId)));
-      const created = deliveries.length
-        ? await tx.$queryRaw<{ id: string }[]>`
+      const created: { id: string }[] = [];
+      // 8 parameters a row: chunks stay far below Postgres' 65,535 parameters per statement.
+      for (let start = 0; start < deliveries.length; start += INSERT_CHUNK) {
+        created.push(
+          ...(await tx.$queryRaw<{ id: string }[]>`
             INSERT INTO webhook_deliveries (id, webhook_id, org_id, event_seq, event_type, event_occurred_at, message_id, payload)
-            VALUES ${Prisma.join(deliveries)}
-            ON CONFLICT (webhook_id, event_seq) DO NOTHING RETURNING id`
-        : [];
+            VALUES ${Prisma.join(deliveries.slice(start, start + INSERT_CHUNK))}
+            ON CONFLICT (webhook_id, event_seq) DO NOTHING RETURNING id`),
+        );
+      }
       await tx.$executeRaw`
         UPDATE webhook_dispatch_cursors SET last_seq = ${events[events.length - 1].seq.toString()}::bigint WHERE org_id = ${orgId}`;
       return { deliveryIds: created.map((row) => row.id), more: events.length === batch };
