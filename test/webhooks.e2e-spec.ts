@@ -37,7 +37,7 @@ describe('webhooks (e2e)', () => {
     };
     system = await startSystem(env, {
       api: webhooks,
-      worker: { ...webhooks, WEBHOOK_RETRY_DELAYS: '150ms*40', WEBHOOK_DISABLE_AFTER: '3s', WEBHOOK_TIMEOUT: '1s' },
+      worker: { ...webhooks, WEBHOOK_RETRY_DELAYS: '150ms*60', WEBHOOK_DISABLE_AFTER: '5s', WEBHOOK_TIMEOUT: '1s' },
     });
   });
   afterAll(async () => {
@@ -187,17 +187,27 @@ describe('webhooks (e2e)', () => {
       const failed = res.body.data.filter((attempt: { outcome: string }) => attempt.outcome === 'network_error');
       return new Set(failed.filter((a: { attempt: number }) => a.attempt >= 2).map((a: { message_id: string }) => a.message_id)).size === 3;
     });
-    endpoint.respond(() => ({ status: 503, body: 'not yet' }));
+    // Back up: the first attempt of each message it sees gets a 503, the next a 200.
+    const answered = new Set<string>();
+    endpoint.respond((delivery) => {
+      const id = delivery.headers['webhook-id'];
+      if (answered.has(id)) return { status: 200, body: 'ok' };
+      answered.add(id);
+      return { status: 503, body: 'not yet' };
+    });
     await receiver.up();
-    await endpoint.waitFor('a 503 for each message', () => new Set(endpoint.deliveries.map((d) => d.headers['webhook-id'])).size === 3);
-    endpoint.respond(() => ({ status: 200, body: 'ok' }));
     await endpoint.waitFor('every event, answered 200', () => new Set(endpoint.verifiedBodies(200).map((b) => b.data.id)).size === 3);
     expect(endpoint.deliveries.filter((delivery) => !delivery.verified)).toEqual([]);
     const received = endpoint.verifiedBodies(200).map((body) => body.data.data.name);
     expect(new Set(received)).toEqual(new Set(names));
 
-    const res = await system.api.http.get(hooks(org, `/${webhook.id}/deliveries?limit=200`)).set('authorization', auth).expect(200);
-    const attempts: { message_id: string; event_id: string; outcome: string; attempt: number; http_status: number | null }[] = res.body.data;
+    type Attempt = { message_id: string; event_id: string; outcome: string; attempt: number; http_status: number | null };
+    // the worker records each attempt just after the receiver answered it
+    const attempts = await waitUntil('the three successes recorded', async () => {
+      const res = await system.api.http.get(hooks(org, `/${webhook.id}/deliveries?limit=200`)).set('authorization', auth).expect(200);
+      const page: Attempt[] = res.body.data;
+      return page.filter((attempt) => attempt.outcome === 'succeeded').length === 3 && page;
+    });
     const byMessage = new Map<string, typeof attempts>();
     for (const attempt of attempts) byMessage.set(attempt.message_id, [...(byMessage.get(attempt.message_id) ?? []), attempt]);
     expect(byMessage.size).toBe(3);

@@ -1,6 +1,7 @@
 -- The event log: one row per change, appended in the transaction of the change
--- (libs/db/src/events/event-append.ts). Positions are per organization: org_event_heads holds
--- the last one, and its row lock orders each org's events by commit.
+-- (libs/db/src/events/event-append.ts, which also NOTIFYs `org_events` for each row, delivered
+-- on commit). Positions are per organization: org_event_heads holds the last one, and its row
+-- lock orders each org's events by commit.
 
 -- CreateTable
 CREATE TABLE "org_event_heads" (
@@ -31,17 +32,3 @@ CREATE INDEX "events_org_id_subject_id_seq_idx" ON "events"("org_id", "subject_i
 
 -- CreateIndex: retention trims by age; rows arrive in time order, so a BRIN index is enough
 CREATE INDEX "events_occurred_at_idx" ON "events" USING BRIN ("occurred_at");
-
--- Listeners (API replicas holding streams, workers dispatching webhooks) learn of new events
--- on commit: one notification per org and statement, {"org_id": …, "seq": "<last position>"}.
-CREATE FUNCTION "notify_org_events"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('org_events', json_build_object('org_id', org_id, 'seq', max(seq)::text)::text)
-  FROM appended GROUP BY org_id;
-  RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER "events_notify" AFTER INSERT ON "events"
-  REFERENCING NEW TABLE AS appended
-  FOR EACH STATEMENT EXECUTE FUNCTION "notify_org_events"();

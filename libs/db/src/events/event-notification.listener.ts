@@ -15,7 +15,7 @@ const MAX_RECONNECT_DELAY_MS = 5_000;
 const PING_INTERVAL_MS = 30_000;
 
 /**
- * LISTEN on `org_events` (the events table's trigger NOTIFYs on commit), on a session
+ * LISTEN on `org_events` (appending an event NOTIFYs it, delivered on commit), on a session
  * connection of its own to DATABASE_DIRECT_URL: LISTEN does not survive a transaction-mode
  * pooler such as PgBouncer. A lost connection is opened again with backoff, and `resynced`
  * tells the handlers to catch up from the log, which stays the source of truth: a
@@ -77,13 +77,15 @@ export class EventNotificationListener implements OnApplicationShutdown {
     this.handlers?.resynced();
   }
 
+  /** `<org_id> <seq>` (an org id may hold spaces; the position is after the last one). */
   private notified(payload: string | undefined): void {
-    try {
-      const { org_id: orgId, seq } = JSON.parse(payload ?? '') as { org_id: string; seq: string };
-      this.handlers?.appended(orgId, BigInt(seq));
-    } catch {
+    const split = payload?.lastIndexOf(' ') ?? -1;
+    const seq = split > 0 ? payload!.slice(split + 1) : '';
+    if (!/^\d{1,19}$/.test(seq)) {
       this.logger.warn('ignored a malformed event notification');
+      return;
     }
+    this.handlers?.appended(payload!.slice(0, split), BigInt(seq));
   }
 
   private lost(client: Client, error: Error): void {
