@@ -16,6 +16,8 @@ export interface BenchOptions {
     warmupRequests: number;
     /** Templates in the org that GET and list read. */
     orgSize: number;
+    /** With `--compare-build`: rounds of the dedicated create+delete comparison at 16 clients. */
+    compareRounds: number;
   };
   validation: {
     /** Templates per burst and per drain; each has an image of its own (own repository). */
@@ -50,6 +52,7 @@ export const FULL: BenchOptions = {
     durationSec: 4,
     warmupRequests: 500,
     orgSize: 100,
+    compareRounds: 10,
   },
   validation: {
     templates: 500,
@@ -77,6 +80,7 @@ export const QUICK: BenchOptions = {
     durationSec: 0.8,
     warmupRequests: 100,
     orgSize: 100,
+    compareRounds: 4,
   },
   validation: {
     templates: 30,

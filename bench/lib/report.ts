@@ -76,6 +76,16 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(`This build against the compared build (\`--compare-build\`, ${api.compared.build}), interleaved in the same rounds:`, '');
       lines.push(...header(['workload', 'clients', 'req/s: this build / compared build']));
       for (const r of api.compared.ratios) lines.push(row([names[r.workload], r.connections, fmt(r.ratio, 3, '×')]));
+      const dedicated = api.compared.createDelete;
+      if (dedicated) {
+        lines.push(
+          row([
+            `create + delete, ${dedicated.rounds} rounds of their own (${num(dedicated.ours.requestsPerSec.median)} vs ${num(dedicated.theirs.requestsPerSec.median)} req/s)`,
+            16,
+            fmt(dedicated.ratio, 3, '×'),
+          ]),
+        );
+      }
       lines.push('');
     }
   }

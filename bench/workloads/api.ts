@@ -18,7 +18,12 @@ export interface ApiResults {
   /** Per concurrency: ours / bare Fastify+pg, ours / Fastify+pg+JWT (GET req/s, per round). */
   ratios: { connections: number; oursVsBaseline: Spread; oursVsBaselineWithJwt?: Spread }[];
   /** With `--compare-build`: per concurrency and workload, this build's throughput / the compared build's (per round). */
-  compared?: { build: string; ratios: { connections: number; workload: ApiWorkload; ratio: Spread }[] };
+  compared?: {
+    build: string;
+    ratios: { connections: number; workload: ApiWorkload; ratio: Spread }[];
+    /** The dedicated comparison: create+delete at 16 clients, `rounds` interleaved rounds. */
+    createDelete?: { rounds: number; ours: LoadFigure; theirs: LoadFigure; ratio: Spread };
+  };
 }
 
 export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
@@ -101,10 +106,42 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
         });
       }
     }
-    return { orgSize, figures, ratios, ...(ctx.comparedApi ? { compared: { build: ctx.comparedApi.name, ratios: compared } } : {}) };
+    const createDelete = ctx.comparedApi ? await compareCreateDelete(ctx, ctx.comparedApi) : undefined;
+    return {
+      orgSize,
+      figures,
+      ratios,
+      ...(ctx.comparedApi ? { compared: { build: ctx.comparedApi.name, ratios: compared, createDelete } } : {}),
+    };
   } finally {
     await Promise.all([baseline.stop(), baselineJwt.stop()]);
   }
+}
+
+/**
+ * `--compare-build`: create+delete cycles at 16 clients against this build and the compared
+ * one, alternately, for more rounds than the matrix gives (the ratio of one round is noisy).
+ */
+async function compareCreateDelete(ctx: BenchContext, comparedApi: BenchContext['api']): Promise<NonNullable<ApiResults['compared']>['createDelete']> {
+  const rounds = ctx.options.api.compareRounds;
+  const cell = async (key: string, server: BenchContext['api']): Promise<LoadCell> => {
+    const org = newOrgId(key);
+    return {
+      key,
+      server,
+      connections: 16,
+      durationSec: ctx.options.api.durationSec,
+      warmupRequests: ctx.options.api.warmupRequests,
+      headers: await authHeaders(ctx, org),
+      scenario: { kind: 'create-delete', collectionPath: templatesPath(org), body: templateBody(ctx.images, ctx.images.refs[0]) },
+    };
+  };
+  ctx.log(`create+delete, this build against the compared build, ${rounds} rounds`);
+  const cells = [await cell('compare-ours', ctx.api), await cell('compare-theirs', comparedApi)];
+  const results = await measureCells(ctx.layout.benchOutDir, cells, rounds, ctx.log);
+  const ours = results.get('compare-ours')!;
+  const theirs = results.get('compare-theirs')!;
+  return { rounds, ours, theirs, ratio: throughputRatio(ours, theirs) };
 }
 
 /** The baselines must answer the same request with the same body, or the ratio means nothing. */
