@@ -88,10 +88,14 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
       wake();
     });
     stream.connection.onClose(() => void this.closed(stream));
-    wake();
+    // A client that went away while the stream was being set up: 'close' has already fired.
+    if (stream.connection.isClosed) void this.closed(stream);
+    else wake();
   }
 
   private async closed(stream: EventStream): Promise<void> {
+    if (stream.ended) return;
+    stream.ended = true;
     const channel = this.channels.get(stream.orgId);
     channel?.streams.delete(stream);
     if (channel?.streams.size === 0) this.channels.delete(stream.orgId);

@@ -13,6 +13,7 @@ class FakeResponse extends EventEmitter {
   /** While stalled, writes pile up in writableLength and report a full buffer. */
   stalled = false;
   destroyed = false;
+  socket = { destroyed: false };
 
   writeHead(): this {
     return this;

@@ -23,6 +23,8 @@ export class EventStream {
   /** When the connection was first seen congested (the heartbeat drops it one interval later). */
   congestedSince?: number;
   endReason?: StreamEndReason;
+  /** Counted out of the hub (once). */
+  ended = false;
   delivered = 0;
 
   constructor(

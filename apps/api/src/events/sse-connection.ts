@@ -22,6 +22,8 @@ export class SseConnection {
     private readonly response: ServerResponse,
     private readonly maxBufferedBytes: number,
   ) {
+    // The client may have gone away already (while the stream was being set up).
+    this.closed = response.destroyed || !response.socket || response.socket.destroyed;
     response.once('close', () => {
       this.closed = true;
     });
