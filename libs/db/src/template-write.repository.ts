@@ -3,6 +3,7 @@ import { DomainError, ErrorCode, METRICS, ServiceMetrics, someErrorInChain } fro
 import { appendEvents } from './events/event-append';
 import { EventOrigin } from './events/event.types';
 import { Prisma } from './generated/prisma/client';
+import { preparedQuery } from './prepared-sql';
 import { PrismaService } from './prisma.service';
 import { TemplateReadRepository } from './template-read.repository';
 import { templateCreated, templateDeleted, TemplateFieldsRow, templateUpdated } from './template-events';
@@ -33,7 +34,8 @@ export class TemplateWriteRepository {
   async create(template: NewTemplate, quota: number, origin: EventOrigin): Promise<TemplateRecord> {
     let rows: TemplateRow[];
     try {
-      rows = await this.prisma.$queryRaw<TemplateRow[]>`
+      const created = await this.prisma.pool.query<TemplateRow>(
+        preparedQuery(Prisma.sql`
         WITH quota AS (
           INSERT INTO org_template_counts AS c (org_id, count) VALUES (${template.orgId}, 1)
           ON CONFLICT (org_id) DO UPDATE SET count = c.count + 1 WHERE c.count < ${quota}
@@ -45,7 +47,9 @@ export class TemplateWriteRepository {
                ${template.description}, ${template.category}, ${template.image},
                ${template.ociRegistryUsername}, ${template.ociRegistryTokenCiphertext}, ${template.createdBy}::uuid
         FROM quota, event_head
-        RETURNING ${PUBLIC_COLUMNS}`;
+        RETURNING ${PUBLIC_COLUMNS}`),
+      );
+      rows = created.rows;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, `A template named "${template.name}" already exists in this organization`);
@@ -64,14 +68,16 @@ export class TemplateWriteRepository {
 
   /** Deletes the row (and with it the encrypted token), gives back its quota unit and appends `template.deleted`. */
   async deleteInOrg(orgId: string, id: string, origin: EventOrigin): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ deleted: number }[]>`
+    const { rows } = await this.prisma.pool.query<{ deleted: number }>(
+      preparedQuery(Prisma.sql`
       WITH deleted AS (
         DELETE FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id, name, image, category
       ), released AS (
         UPDATE org_template_counts c SET count = c.count - 1 FROM deleted d WHERE c.org_id = d.org_id
         RETURNING d.org_id, d.name, d.image, d.category
       ), ${appendEvents('released', [templateDeleted(id)], origin)}
-      SELECT count(*)::int AS deleted FROM deleted`;
+      SELECT count(*)::int AS deleted FROM deleted`),
+    );
     if (rows[0].deleted === 0) return false;
     this.metrics.eventsWritten.inc({ type: 'template.deleted' });
     return true;
