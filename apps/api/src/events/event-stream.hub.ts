@@ -24,7 +24,8 @@ export interface StreamRequest {
 
 /**
  * The event streams of this API replica. New events reach it as Postgres notifications
- * (whichever replica or worker committed them); each org's channel then reads the log, which
+ * (whichever replica or worker committed them; the replica listens only while it holds
+ * streams); each org's channel then reads the log, which
  * stays the source of truth: a stream resumes from its Last-Event-ID, a replica whose listener
  * reconnected catches every stream up, and every heartbeat reads once more in case a
  * notification was lost. A client that stops reading is dropped one heartbeat after its
@@ -82,6 +83,7 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
     if (!channel) this.channels.set(stream.orgId, (channel = new OrgChannel(stream.orgId, this.events, this.logger)));
     channel.streams.add(stream);
     this.metrics.eventStreams.inc();
+    this.listener.want(true);
     const wake = () => void channel.wake();
     stream.connection.onDrain(() => {
       stream.congestedSince = undefined;
@@ -99,6 +101,8 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
     const channel = this.channels.get(stream.orgId);
     channel?.streams.delete(stream);
     if (channel?.streams.size === 0) this.channels.delete(stream.orgId);
+    // No stream left: stop listening (every listener costs every write of the database).
+    if (this.channels.size === 0) this.listener.want(false);
     const reason: StreamEndReason = stream.endReason ?? (stream.connection.overflowed ? 'slow_reader' : 'client');
     this.metrics.eventStreams.dec();
     this.metrics.eventStreamsClosed.inc({ reason });

@@ -2,20 +2,22 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER } from '@app/common';
-import { EventNotificationListener, WebhookDeliveryRepository } from '@app/db';
+import { WebhookDeliveryRepository } from '@app/db';
 import { WebhookDeliveryProducer } from '@app/queue';
 import { PeriodicTask } from '../periodic-task';
 
-/** Every org with undispatched events is looked at this often, notifications or not. */
+/**
+ * Every org with undispatched events is looked at this often. Polled rather than notified:
+ * a LISTENing backend costs every write of the database (see EventNotificationListener), and
+ * webhooks promise no latency below a second.
+ */
 const DISPATCH_INTERVAL_MS = 1000;
-/** A notification brings the next pass this close (many notifications, one pass). */
-const NOTIFIED_DELAY_MS = 50;
 const EVENTS_PER_PASS = 500;
 const ORGS_PER_PASS = 200;
 
 /**
  * Turns the event log into webhook deliveries: whenever an org's log has grown past its
- * dispatch position (seen on a notification, or by the pass every second), its new events
+ * dispatch position (looked at every second, one query for all orgs), its new events
  * become deliveries for the webhooks they are for, and the deliveries are queued. Every
  * SWEEP_INTERVAL it also queues again pending deliveries whose job was lost (Redis away when
  * they were created, or its data lost): the delivery rows are the record of the work.
@@ -24,52 +26,26 @@ const ORGS_PER_PASS = 200;
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly dispatchTask: PeriodicTask;
   private readonly sweepTask: PeriodicTask;
-  private running?: Promise<void>;
-  private again = false;
-  private soon?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly producer: WebhookDeliveryProducer,
-    private readonly listener: EventNotificationListener,
   ) {
     this.dispatchTask = new PeriodicTask('webhook-dispatch', logger, () => this.dispatch());
     this.sweepTask = new PeriodicTask('webhook-delivery-sweep', logger, () => this.sweepOverdue());
   }
 
   onApplicationBootstrap(): void {
-    this.listener.start({ appended: () => this.wake(), resynced: () => this.wake() });
     this.dispatchTask.start(DISPATCH_INTERVAL_MS, 0);
     this.sweepTask.start(this.config.validation.sweepIntervalMs);
   }
 
-  private wake(): void {
-    this.soon ??= setTimeout(() => {
-      this.soon = undefined;
-      void this.dispatch().catch((error: Error) => this.logger.warn({ err: { message: error.message } }, 'webhook dispatch failed; will retry'));
-    }, NOTIFIED_DELAY_MS);
-  }
-
-  /** One pass (never two at once; a request during one runs another after it). Returns how many deliveries it queued. */
+  /** One pass over every org with undispatched events; returns how many deliveries it queued. */
   async dispatch(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      await this.running;
-      return 0;
-    }
     let queued = 0;
-    const pass = (async () => {
-      do {
-        this.again = false;
-        for (const orgId of await this.deliveries.orgsToDispatch(ORGS_PER_PASS)) queued += await this.dispatchOrg(orgId);
-      } while (this.again);
-    })();
-    this.running = pass.finally(() => {
-      this.running = undefined;
-    });
-    await this.running;
+    for (const orgId of await this.deliveries.orgsToDispatch(ORGS_PER_PASS)) queued += await this.dispatchOrg(orgId);
     return queued;
   }
 
@@ -97,8 +73,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearTimeout(this.soon);
     await Promise.all([this.dispatchTask.stop(), this.sweepTask.stop()]);
-    await this.running;
   }
 }
