@@ -35,6 +35,8 @@ export interface LoadFigure {
   loadAverage: number[];
   /** Mean CPU cores used during the runs (warm-up included), by process role; see lib/cpu-accounting.ts. */
   cpuCores: Record<string, number>;
+  /** CPU milliseconds per request (warm-up requests included), by process role. */
+  cpuMsPerRequest: Record<string, number>;
   runs: LoadResult[];
 }
 
@@ -90,6 +92,12 @@ export async function measureCells(
           serverPeakRssMB: Math.max(...peaks),
           loadAverage: load,
           cpuCores: Object.fromEntries(Object.entries(cpu).map(([role, seconds]) => [role, seconds / wall])),
+          cpuMsPerRequest: Object.fromEntries(
+            Object.entries(cpu).map(([role, seconds]) => [
+              role,
+              (seconds * 1000) / (results.reduce((sum, r) => sum + r.requests, 0) + cell.warmupRequests * rounds),
+            ]),
+          ),
           runs: results,
         },
       ];

@@ -85,6 +85,14 @@ export function renderMarkdown(results: BenchResults): string {
             fmt(dedicated.ratio, 3, '×'),
           ]),
         );
+        const { ours, theirs } = dedicated.cpuMsPerRequest;
+        lines.push(
+          row([
+            `CPU per request of API + Postgres + Redis in those rounds: ${num(ours, 3)} vs ${num(theirs, 3)} ms (cost on saturated cores)`,
+            16,
+            `${num(theirs / ours, 3)}×`,
+          ]),
+        );
       }
       lines.push('');
     }

@@ -22,7 +22,14 @@ export interface ApiResults {
     build: string;
     ratios: { connections: number; workload: ApiWorkload; ratio: Spread }[];
     /** The dedicated comparison: create+delete at 16 clients, `rounds` interleaved rounds. */
-    createDelete?: { rounds: number; ours: LoadFigure; theirs: LoadFigure; ratio: Spread };
+    createDelete?: {
+      rounds: number;
+      ours: LoadFigure;
+      theirs: LoadFigure;
+      ratio: Spread;
+      /** CPU ms per request of the API, Postgres and Redis: what throughput on saturated cores follows. */
+      cpuMsPerRequest: { ours: number; theirs: number };
+    };
   };
 }
 
@@ -141,7 +148,15 @@ async function compareCreateDelete(ctx: BenchContext, comparedApi: BenchContext[
   const results = await measureCells(ctx.layout.benchOutDir, cells, rounds, ctx.log);
   const ours = results.get('compare-ours')!;
   const theirs = results.get('compare-theirs')!;
-  return { rounds, ours, theirs, ratio: throughputRatio(ours, theirs) };
+  const serving = (figure: LoadFigure, api: string) =>
+    (figure.cpuMsPerRequest[api] ?? 0) + (figure.cpuMsPerRequest.postgres ?? 0) + (figure.cpuMsPerRequest['redis-server'] ?? 0);
+  return {
+    rounds,
+    ours,
+    theirs,
+    ratio: throughputRatio(ours, theirs),
+    cpuMsPerRequest: { ours: serving(ours, ctx.api.name), theirs: serving(theirs, comparedApi.name) },
+  };
 }
 
 /** The baselines must answer the same request with the same body, or the ratio means nothing. */
