@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'node-flags': { type: 'string', default: '' },
+      'compare-build': { type: 'string' },
     },
   });
   const options: BenchOptions = values.quick ? QUICK : FULL;
@@ -108,7 +109,11 @@ async function main(): Promise<void> {
       prototypeWorker.stop(),
     );
     log(`API and worker up; a first template went Active in ${prototype.postToActiveMs.toFixed(0)} ms`);
-    const ctx: BenchContext = { options, env, layout, settings, db, idp, images, api, prototypeId: prototype.id, log };
+    // --compare-build: the API of another build (its dist/), for cells interleaved with ours.
+    const comparedDir = values['compare-build'] ? path.resolve(values['compare-build']) : undefined;
+    const comparedApi = comparedDir ? await startApi({ ...layout, productDir: comparedDir }, settings, { name: 'api-compared' }) : undefined;
+    if (comparedDir) log(`Compared build's API up (${comparedDir})`);
+    const ctx: BenchContext = { options, env, layout, settings, db, idp, images, api, comparedApi, prototypeId: prototype.id, log };
 
     if (values.profile) {
       const stamp = started.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -144,6 +149,7 @@ async function main(): Promise<void> {
     }
     const runCpu = cpuBetween(cpuAtStart, snapshotCpu(), { api: api.pid });
     await api.stop();
+    await comparedApi?.stop();
 
     const memory = memoryRows(partial);
     const finished = new Date();

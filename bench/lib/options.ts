@@ -1,5 +1,7 @@
 /** The two run lengths: `--quick` (under 2 minutes) and the full run (under 15). */
 export type ApiWorkload = 'get' | 'baseline-get' | 'baseline-jwt-get' | 'list' | 'create-delete';
+/** Cells run against the `--compare-build` API, next to their own build's cell in every round. */
+export const COMPARED_WORKLOADS: readonly ApiWorkload[] = ['create-delete'];
 export type GrowthWorkload = 'get' | 'list' | 'list-middle';
 
 export interface BenchOptions {
@@ -14,6 +16,8 @@ export interface BenchOptions {
     warmupRequests: number;
     /** Templates in the org that GET and list read. */
     orgSize: number;
+    /** With `--compare-build`: rounds of the dedicated create+delete comparison at 16 clients. */
+    compareRounds: number;
   };
   validation: {
     /** Templates per burst and per drain; each has an image of its own (own repository). */
@@ -62,6 +66,7 @@ export const FULL: BenchOptions = {
     durationSec: 4,
     warmupRequests: 500,
     orgSize: 100,
+    compareRounds: 10,
   },
   validation: {
     templates: 500,
@@ -91,6 +96,7 @@ export const QUICK: BenchOptions = {
     durationSec: 0.8,
     warmupRequests: 100,
     orgSize: 100,
+    compareRounds: 4,
   },
   validation: {
     templates: 100,

@@ -42,10 +42,14 @@ function commonEnv(settings: ProductSettings): Record<string, string> {
   };
 }
 
-export function startApi(layout: ProcessLayout, settings: ProductSettings, options: StartOptions = {}): Promise<RunningService> {
+export function startApi(
+  layout: ProcessLayout,
+  settings: ProductSettings,
+  options: StartOptions & { name?: string } = {},
+): Promise<RunningService> {
   return startNodeService(
     layout,
-    'api',
+    options.name ?? 'api',
     path.join(layout.productDir, 'apps/api/src/main.js'),
     (port) => ({
       ...commonEnv(settings),

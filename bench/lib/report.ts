@@ -62,6 +62,7 @@ export function renderMarkdown(results: BenchResults): string {
       'baseline-jwt-get': 'GET one: Fastify + pg + JWT check',
       list: 'list (50 of 100)',
       'create-delete': 'create + delete',
+      'create-delete-compared': 'create + delete: compared build',
     };
     for (const name of Object.keys(names)) {
       for (const figure of api.figures.filter((f) => f.key.startsWith(`${name} c`))) lines.push(loadRow(names[name], figure));
@@ -72,6 +73,30 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(row([r.connections, fmt(r.oursVsBaseline, 2, '×'), r.oursVsBaselineWithJwt ? fmt(r.oursVsBaselineWithJwt, 2, '×') : '–']));
     }
     lines.push('');
+    if (api.compared) {
+      lines.push(`This build against the compared build (\`--compare-build\`, ${api.compared.build}), interleaved in the same rounds:`, '');
+      lines.push(...header(['workload', 'clients', 'req/s: this build / compared build']));
+      for (const r of api.compared.ratios) lines.push(row([names[r.workload], r.connections, fmt(r.ratio, 3, '×')]));
+      const dedicated = api.compared.createDelete;
+      if (dedicated) {
+        lines.push(
+          row([
+            `create + delete, ${dedicated.rounds} rounds of their own (${num(dedicated.ours.requestsPerSec.median)} vs ${num(dedicated.theirs.requestsPerSec.median)} req/s)`,
+            16,
+            fmt(dedicated.ratio, 3, '×'),
+          ]),
+        );
+        const { ours, theirs } = dedicated.cpuMsPerRequest;
+        lines.push(
+          row([
+            `CPU per request of API + Postgres + Redis in those rounds: ${num(ours, 3)} vs ${num(theirs, 3)} ms (cost on saturated cores)`,
+            16,
+            `${num(theirs / ours, 3)}×`,
+          ]),
+        );
+      }
+      lines.push('');
+    }
   }
 
   if (results.validation) {

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { BenchContext, authHeaders, newOrgId, templateBody, templatesPath } from '../lib/context';
 import { seedOrg, templateIds } from '../lib/fixtures';
 import { LoadCell, LoadFigure, measureCells, throughputRatio } from '../lib/measure';
-import { ApiWorkload } from '../lib/options';
+import { ApiWorkload, COMPARED_WORKLOADS } from '../lib/options';
 import { startBaseline } from '../lib/product';
 import { Spread } from '../lib/stats';
 
@@ -17,6 +17,20 @@ export interface ApiResults {
   figures: LoadFigure[];
   /** Per concurrency: ours / bare Fastify+pg, ours / Fastify+pg+JWT (GET req/s, per round). */
   ratios: { connections: number; oursVsBaseline: Spread; oursVsBaselineWithJwt?: Spread }[];
+  /** With `--compare-build`: per concurrency and workload, this build's throughput / the compared build's (per round). */
+  compared?: {
+    build: string;
+    ratios: { connections: number; workload: ApiWorkload; ratio: Spread }[];
+    /** The dedicated comparison: create+delete at 16 clients, `rounds` interleaved rounds. */
+    createDelete?: {
+      rounds: number;
+      ours: LoadFigure;
+      theirs: LoadFigure;
+      ratio: Spread;
+      /** CPU ms per request of the API, Postgres and Redis: what throughput on saturated cores follows. */
+      cpuMsPerRequest: { ours: number; theirs: number };
+    };
+  };
 }
 
 export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
@@ -28,6 +42,9 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
   const headers = await authHeaders(ctx, orgId);
   const cycleOrg = newOrgId('create-delete');
   const cycleHeaders = await authHeaders(ctx, cycleOrg);
+  const comparedOrg = newOrgId('create-delete-compared');
+  const comparedHeaders = await authHeaders(ctx, comparedOrg);
+  const compared: NonNullable<ApiResults['compared']>['ratios'] = [];
 
   const baseline = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: false });
   const baselineJwt = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: true });
@@ -58,12 +75,32 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
           cycleHeaders,
         ),
       };
+      const comparedApi = ctx.comparedApi;
+      const comparedCells = comparedApi
+        ? workloads
+            .filter((workload) => COMPARED_WORKLOADS.includes(workload))
+            .map((workload) => ({
+              workload,
+              cell: {
+                ...all[workload],
+                key: `${workload}-compared c${connections}`,
+                server: comparedApi,
+                headers: comparedHeaders,
+                scenario: { ...all[workload].scenario, collectionPath: templatesPath(comparedOrg) } as LoadCell['scenario'],
+              },
+            }))
+        : [];
       const results = await measureCells(
         ctx.layout.benchOutDir,
-        workloads.map((workload) => all[workload]),
+        [...workloads.map((workload) => all[workload]), ...comparedCells.map(({ cell }) => cell)],
         ctx.options.repetitions,
         ctx.log,
       );
+      for (const { workload, cell } of comparedCells) {
+        const own = results.get(`${workload} c${connections}`);
+        const other = results.get(cell.key);
+        if (own && other) compared.push({ connections, workload, ratio: throughputRatio(own, other) });
+      }
       figures.push(...results.values());
       const ours = results.get(`get c${connections}`);
       const bare = results.get(`baseline-get c${connections}`);
@@ -76,10 +113,50 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
         });
       }
     }
-    return { orgSize, figures, ratios };
+    const createDelete = ctx.comparedApi ? await compareCreateDelete(ctx, ctx.comparedApi) : undefined;
+    return {
+      orgSize,
+      figures,
+      ratios,
+      ...(ctx.comparedApi ? { compared: { build: ctx.comparedApi.name, ratios: compared, createDelete } } : {}),
+    };
   } finally {
     await Promise.all([baseline.stop(), baselineJwt.stop()]);
   }
+}
+
+/**
+ * `--compare-build`: create+delete cycles at 16 clients against this build and the compared
+ * one, alternately, for more rounds than the matrix gives (the ratio of one round is noisy).
+ */
+async function compareCreateDelete(ctx: BenchContext, comparedApi: BenchContext['api']): Promise<NonNullable<ApiResults['compared']>['createDelete']> {
+  const rounds = ctx.options.api.compareRounds;
+  const cell = async (key: string, server: BenchContext['api']): Promise<LoadCell> => {
+    const org = newOrgId(key);
+    return {
+      key,
+      server,
+      connections: 16,
+      durationSec: ctx.options.api.durationSec,
+      warmupRequests: ctx.options.api.warmupRequests,
+      headers: await authHeaders(ctx, org),
+      scenario: { kind: 'create-delete', collectionPath: templatesPath(org), body: templateBody(ctx.images, ctx.images.refs[0]) },
+    };
+  };
+  ctx.log(`create+delete, this build against the compared build, ${rounds} rounds`);
+  const cells = [await cell('compare-ours', ctx.api), await cell('compare-theirs', comparedApi)];
+  const results = await measureCells(ctx.layout.benchOutDir, cells, rounds, ctx.log);
+  const ours = results.get('compare-ours')!;
+  const theirs = results.get('compare-theirs')!;
+  const serving = (figure: LoadFigure, api: string) =>
+    (figure.cpuMsPerRequest[api] ?? 0) + (figure.cpuMsPerRequest.postgres ?? 0) + (figure.cpuMsPerRequest['redis-server'] ?? 0);
+  return {
+    rounds,
+    ours,
+    theirs,
+    ratio: throughputRatio(ours, theirs),
+    cpuMsPerRequest: { ours: serving(ours, ctx.api.name), theirs: serving(theirs, comparedApi.name) },
+  };
 }
 
 /** The baselines must answer the same request with the same body, or the ratio means nothing. */

@@ -5,9 +5,11 @@ import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { DatabaseHealth, DbModule } from '@app/db';
 import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
 import { ImagePolicyModule } from './image-policy/image-policy.module';
+import { EventsModule } from './events/events.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { RegistryCredentialsModule } from './registry-credentials/registry-credentials.module';
 import { TemplatesModule } from './templates/templates.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class ApiModule {
@@ -22,6 +24,8 @@ export class ApiModule {
         TemplatesModule,
         RegistryCredentialsModule,
         ImagePolicyModule,
+        EventsModule,
+        WebhooksModule,
       ],
     };
   }

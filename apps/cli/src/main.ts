@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@app/config';
-import { RegistryTokenCipher } from '@app/crypto';
+import { RegistryTokenCipher, WebhookSecretCipher } from '@app/crypto';
 import { migrate, TokenRotationRepository } from '@app/db';
 import { issueDevToken } from './dev-token';
 import { KeyRotationModule } from './key-rotation.module';
-import { RotationReport, rotateCredentialSecrets, rotateRegistryTokens } from './key-rotation';
+import { RotationReport, rotateCredentialSecrets, rotateRegistryTokens, rotateWebhookSecrets } from './key-rotation';
 
 /**
  * Operator commands: `migrate` (npm run db:migrate), `token` (npm run token) and
@@ -18,7 +18,7 @@ const USAGE = `usage:
   migrate                                   apply prisma/migrations to DATABASE_DIRECT_URL (else DATABASE_URL)
   token --org <id> [--org <id>…] [--sub <uuid>] [--expires 12h]
                                             print a development access token
-  rotate-keys                               re-encrypt stored registry tokens and credential secrets under the primary key`;
+  rotate-keys                               re-encrypt stored registry tokens, credential secrets and webhook secrets under the primary key`;
 
 /** The project's prisma/migrations, from the source tree or from dist/. */
 function findUp(start: string, relative: string): string {
@@ -59,12 +59,15 @@ async function main(argv: string[]): Promise<void> {
       const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(config), { logger: ['error'] });
       try {
         const log = (line: string) => process.stdout.write(`${line}\n`);
-        const [repository, cipher] = [app.get(TokenRotationRepository), app.get(RegistryTokenCipher)];
-        const tokens = await rotateRegistryTokens(repository, cipher, log);
+        const repository = app.get(TokenRotationRepository);
+        const registryCipher = app.get(RegistryTokenCipher);
+        const tokens = await rotateRegistryTokens(repository, registryCipher, log);
         log(rotationSummary(tokens, 'tokens'));
-        const secrets = await rotateCredentialSecrets(repository, cipher, log);
-        log(rotationSummary(secrets, 'registry credential secrets'));
-        if (tokens.failed + secrets.failed > 0) process.exitCode = 1;
+        const credentials = await rotateCredentialSecrets(repository, registryCipher, log);
+        log(rotationSummary(credentials, 'registry credential secrets'));
+        const webhooks = await rotateWebhookSecrets(repository, app.get(WebhookSecretCipher), log);
+        log(rotationSummary(webhooks, 'webhook secrets'));
+        if (tokens.failed + credentials.failed + webhooks.failed > 0) process.exitCode = 1;
       } finally {
         await app.close();
       }

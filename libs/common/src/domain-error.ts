@@ -11,6 +11,7 @@ export enum ErrorCode {
   PayloadTooLarge = 'payload_too_large',
   IdempotencyMismatch = 'idempotency_key_mismatch',
   RateLimited = 'rate_limited',
+  TooManyStreams = 'too_many_streams',
   Unavailable = 'unavailable',
   InternalError = 'internal_error',
 }
@@ -26,6 +27,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.IdempotencyMismatch]: 422,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.TooManyStreams]: 429,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.InternalError]: 500,
 };

@@ -15,6 +15,30 @@ describe('loadConfig', () => {
     expect(config.worker.httpPort).toBe(3001);
     expect(config.gpu.driverVersion).toBeUndefined();
     expect(config.devMode).toBe(true);
+    expect(config.database.directUrl).toBe(base.DATABASE_URL);
+    expect(config.events).toEqual({ retentionMs: 90 * 86_400_000, streamsPerCaller: 5, heartbeatMs: 15_000 });
+    expect(config.webhooks).toMatchObject({ quotaPerOrg: 10, allowedPrivateHosts: [], timeoutMs: 10_000, disableAfterMs: 3 * 86_400_000, concurrency: 16 });
+    // about 5 s, 30 s, 2 min, 10 min, 30 min and 1 h after a failure, then every 2 h: a day in all
+    const delays = config.webhooks.retryDelaysMs;
+    expect(delays.slice(0, 6)).toEqual([5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000]);
+    expect(new Set(delays.slice(6))).toEqual(new Set([7_200_000]));
+    const total = delays.reduce((sum, delay) => sum + delay, 0);
+    expect(total).toBeLessThanOrEqual(24 * 3_600_000);
+    expect(total + 7_200_000).toBeGreaterThan(24 * 3_600_000);
+  });
+
+  it('parses the event and webhook settings', () => {
+    const config = loadConfig('worker', {
+      ...base,
+      DATABASE_DIRECT_URL: 'postgresql://u@db-primary:5432/db',
+      WEBHOOK_RETRY_DELAYS: '100ms, 1s*3 ,2m',
+      WEBHOOK_ALLOWED_PRIVATE_HOSTS: 'Hooks.Internal:8443',
+      EVENT_STREAM_HEARTBEAT: '500ms',
+    });
+    expect(config.database.directUrl).toBe('postgresql://u@db-primary:5432/db');
+    expect(config.webhooks.retryDelaysMs).toEqual([100, 1000, 1000, 1000, 120_000]);
+    expect(config.webhooks.allowedPrivateHosts).toEqual(['hooks.internal:8443']);
+    expect(config.events.heartbeatMs).toBe(500);
   });
 
   it.each([
@@ -34,6 +58,14 @@ describe('loadConfig', () => {
     ['REGISTRY_CREDENTIAL_QUOTA_PER_ORG', 'many', /REGISTRY_CREDENTIAL_QUOTA_PER_ORG must be a whole number/],
     ['AWS_ENDPOINT_URL_ECR', 'ecr.local', /AWS_ENDPOINT_URL_ECR must be a URL/],
     ['AWS_ENDPOINT_URL_STS', 'ftp://sts.local', /AWS_ENDPOINT_URL_STS must use https: or http:/],
+    ['DATABASE_DIRECT_URL', 'http://db', /DATABASE_DIRECT_URL must use/],
+    ['EVENT_RETENTION', '5m', /EVENT_RETENTION must be between/],
+    ['EVENT_STREAMS_PER_CALLER', '0', /EVENT_STREAMS_PER_CALLER must be between/],
+    ['WEBHOOK_ALLOWED_PRIVATE_HOSTS', 'hooks.local', /WEBHOOK_ALLOWED_PRIVATE_HOSTS entries must be host:port/],
+    ['WEBHOOK_RETRY_DELAYS', '5s,soon', /WEBHOOK_RETRY_DELAYS must be a duration/],
+    ['WEBHOOK_RETRY_DELAYS', '2h*x', /WEBHOOK_RETRY_DELAYS repeats must be written as 2h\*11/],
+    ['WEBHOOK_RETRY_DELAYS', '1s*101', /WEBHOOK_RETRY_DELAYS must list at most 100 delays/],
+    ['WEBHOOK_TIMEOUT', '2m', /WEBHOOK_TIMEOUT must be between/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(message);
     expect(() => loadConfig('worker', { ...base, [name]: value })).toThrow(ConfigError);

@@ -3,6 +3,7 @@ import {
   boolean,
   ConfigError,
   duration,
+  durationList,
   Env,
   hostPortList,
   integer,
@@ -81,6 +82,27 @@ export interface AppConfig {
   worker: { httpPort: number };
   /** The fleet's GPU nodes: images needing a newer NVIDIA driver fail validation (unset: no driver gate). */
   gpu: { driverVersion?: string };
+  events: {
+    /** Events older than this are trimmed by the worker. */
+    retentionMs: number;
+    /** Open event streams per caller, across replicas (per replica while Redis is away). */
+    streamsPerCaller: number;
+    /** A comment line on every stream this often; a stream that has not drained since the last one is dropped. */
+    heartbeatMs: number;
+  };
+  webhooks: {
+    quotaPerOrg: number;
+    /** `host:port` entries exempt from the private-address block. */
+    allowedPrivateHosts: string[];
+    caFile?: string;
+    /** One delivery attempt: connect, send, response headers and up to 1 KiB of body. */
+    timeoutMs: number;
+    /** Delay before each retry after a failed attempt; the last one ends the delivery. */
+    retryDelaysMs: number[];
+    /** A webhook whose deliveries have failed for this long without a success is disabled. */
+    disableAfterMs: number;
+    concurrency: number;
+  };
   registry: {
     insecureHosts: string[];
     allowedPrivateHosts: string[];
@@ -104,6 +126,9 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+
+/** About 5 s, 30 s, 2 min, 10 min, 30 min and 1 h after a failure, then every 2 h for a day in all. */
+export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = [5 * SECOND, 30 * SECOND, 2 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, ...new Array<number>(11).fill(2 * HOUR)];
 
 /**
  * Reads and validates the environment once. The only place in the code base that reads
@@ -167,6 +192,20 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
     },
     worker: { httpPort: integer(env, 'WORKER_HTTP_PORT', 3001, 0, 65535) },
     gpu: { driverVersion: driverVersion(env, 'GPU_DRIVER_VERSION') },
+    events: {
+      retentionMs: duration(env, 'EVENT_RETENTION', 90 * DAY, HOUR, 10 * 365 * DAY),
+      streamsPerCaller: integer(env, 'EVENT_STREAMS_PER_CALLER', 5, 1, 1000),
+      heartbeatMs: duration(env, 'EVENT_STREAM_HEARTBEAT', 15 * SECOND, 100, 10 * MINUTE),
+    },
+    webhooks: {
+      quotaPerOrg: integer(env, 'WEBHOOK_QUOTA_PER_ORG', 10, 1, 10_000),
+      allowedPrivateHosts: hostPortList(env, 'WEBHOOK_ALLOWED_PRIVATE_HOSTS'),
+      caFile: optionalString(env, 'WEBHOOK_CA_FILE'),
+      timeoutMs: duration(env, 'WEBHOOK_TIMEOUT', 10 * SECOND, 100, MINUTE),
+      retryDelaysMs: durationList(env, 'WEBHOOK_RETRY_DELAYS', DEFAULT_WEBHOOK_RETRY_DELAYS_MS, 1, DAY),
+      disableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', 3 * DAY, 1, 365 * DAY),
+      concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 16, 1, 1024),
+    },
     registry: {
       insecureHosts: hostPortList(env, 'REGISTRY_INSECURE_HOSTS'),
       allowedPrivateHosts: hostPortList(env, 'REGISTRY_ALLOWED_PRIVATE_HOSTS'),

@@ -1,4 +1,5 @@
-import { rawAesKeyrings, RegistryTokenCipher } from './registry-token-cipher';
+import { rawAesKeyrings } from './keyrings';
+import { RegistryTokenCipher } from './registry-token-cipher';
 
 const key = (id: string, fill: number) => ({ id, key: Buffer.alloc(32, fill) });
 

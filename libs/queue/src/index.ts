@@ -4,3 +4,7 @@ export * from './validation-queue.producer';
 export * from './validation-queue.consumer';
 export * from './redis-health';
 export * from './queue.module';
+export * from './event-stream-slots';
+export * from './webhook-delivery-queue';
+export * from './webhook-delivery.producer';
+export * from './webhook-delivery.consumer';

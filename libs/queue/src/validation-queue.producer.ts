@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, MetricsSource, ServiceMetrics, withTimeout } from '@app/common';
+import { jobStatesOf, queueDepth, removeJobs } from './queue-jobs';
 import { ValidationJobData, ValidationJobName, VALIDATION_QUEUE } from './validation-queue';
 
 export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
@@ -94,7 +95,7 @@ export class ValidationQueueProducer implements MetricsSource, OnApplicationShut
    * command is bounded by the connection's command timeout; a batch has no overall limit).
    */
   async jobStates(templateIds: readonly string[]): Promise<ValidationJobState[]> {
-    return Promise.all(templateIds.map((id) => this.queue.getJobState(id)));
+    return jobStatesOf(this.queue, templateIds);
   }
 
   /**
@@ -103,7 +104,7 @@ export class ValidationQueueProducer implements MetricsSource, OnApplicationShut
    * throws when a record could not be removed.
    */
   async requeue(templateIds: readonly string[]): Promise<number> {
-    for (const id of templateIds) await this.queue.remove(id);
+    await removeJobs(this.queue, templateIds);
     return this.enqueueMany(templateIds);
   }
 
@@ -119,7 +120,7 @@ export class ValidationQueueProducer implements MetricsSource, OnApplicationShut
   /** Sets the queue-depth gauge from Redis (at scrape time); leaves it untouched if Redis is away. */
   async refreshMetrics(metrics: ServiceMetrics): Promise<void> {
     try {
-      const counts = await this.redisCall(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
+      const counts = await queueDepth(this.queue, this.timeoutMs);
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     } catch (error) {
       this.logger.debug({ err: { message: (error as Error).message } }, 'queue depth unavailable');

@@ -23,17 +23,6 @@ export interface KeysetPosition {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NOT_OURS = 'is not a cursor returned by this API';
 
-/**
- * One page of a list read with `limit + 1` rows: the first `limit` mapped, and the cursor of
- * the last of them when there is more.
- */
-export function toPage<R extends KeysetPosition, T>(rows: readonly R[], limit: number, map: (row: R) => T): { data: T[]; next_cursor: string | null } {
-  const hasMore = rows.length > limit;
-  const items = hasMore ? rows.slice(0, limit) : rows;
-  const last = items[items.length - 1];
-  return { data: items.map(map), next_cursor: hasMore && last ? encodeCursor(last) : null };
-}
-
 /** Opaque to clients. */
 export function encodeCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify({ t: position.createdAt.toISOString(), i: position.id })).toString('base64url');
@@ -60,3 +49,13 @@ export const keysetCursor = () =>
     })
     .optional()
     .meta({ description: '`next_cursor` of the previous page.' });
+
+/**
+ * A page from rows fetched with `limit + 1`: the first `limit` mapped, and the cursor of the
+ * last of them when there was one more row.
+ */
+export function toPage<T, R>(rows: readonly T[], limit: number, map: (row: T) => R, cursorOf: (row: T) => string): { data: R[]; next_cursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { data: items.map(map), next_cursor: rows.length > limit && last ? cursorOf(last) : null };
+}

@@ -10,7 +10,7 @@ import {
 } from '@app/db';
 import { TemplateWarning, ecrRegistryRegion, registryCredentialWarnings, secretExpiry } from '@app/oci';
 import { MessageResponse } from '../contract/common.schemas';
-import { toPage } from '../contract/pagination';
+import { encodeCursor, toPage } from '../contract/pagination';
 import { ValidationHandover } from '../validation/validation-handover';
 import { planCredentialUpdate } from './registry-credential-update';
 import { toCredentialResponse } from './registry-credential.response';
@@ -74,7 +74,7 @@ export class RegistryCredentialsService {
   }
 
   async list(orgId: string, query: ListRegistryCredentialsQuery): Promise<RegistryCredentialListResponse> {
-    return toPage(await this.credentials.listInOrg(orgId, { ...query, limit: query.limit + 1 }), query.limit, toCredentialResponse);
+    return toPage(await this.credentials.listInOrg(orgId, { ...query, limit: query.limit + 1 }), query.limit, toCredentialResponse, encodeCursor);
   }
 
   async get(orgId: string, id: string): Promise<RegistryCredentialResponse> {

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
 import {
+  EventOrigin,
   REGISTRY_CREDENTIAL_NOT_FOUND,
   RegistryCredentialRecord,
   RegistryCredentialRepository,
@@ -12,7 +13,7 @@ import {
 } from '@app/db';
 import { templateWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
-import { toPage } from '../contract/pagination';
+import { encodeCursor, toPage } from '../contract/pagination';
 import { ValidationHandover } from '../validation/validation-handover';
 import { checkHostBinding, planUpdate, registryCredentialIdOr404 } from './template-credentials';
 import { toResponse } from './template.response';
@@ -43,7 +44,7 @@ export class TemplatesService {
    * it to the validation queue. The row is the record of pending work: if Redis is down the
    * create still succeeds and the worker's sweep enqueues it later.
    */
-  async create(orgId: string, caller: Caller, request: TemplateCreateRequest): Promise<TemplateResponse> {
+  async create(orgId: string, caller: Caller, request: TemplateCreateRequest, origin: EventOrigin): Promise<TemplateResponse> {
     const id = randomUUID();
     let registryCredentialId: string | null = null;
     if (request.registryCredentialId !== null) {
@@ -68,6 +69,7 @@ export class TemplatesService {
         createdBy: caller.userId,
       },
       this.config.templates.quotaPerOrg,
+      origin,
     );
     this.metrics.templatesCreated.inc();
     await this.handover.handOver([id]);
@@ -75,7 +77,7 @@ export class TemplatesService {
   }
 
   async list(orgId: string, query: ListTemplatesQuery): Promise<TemplateListResponse> {
-    return toPage(await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 }), query.limit, toResponse);
+    return toPage(await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 }), query.limit, toResponse, encodeCursor);
   }
 
   async get(orgId: string, templateId: string): Promise<TemplateResponse> {
@@ -88,11 +90,11 @@ export class TemplatesService {
    * Changes what was given. A new image or new credentials send the template back to
    * Inactive and start a new validation; a validation of the old values can no longer flip it.
    */
-  async update(orgId: string, templateId: string, request: TemplateUpdateRequest): Promise<TemplateResponse> {
+  async update(orgId: string, templateId: string, request: TemplateUpdateRequest, origin: EventOrigin): Promise<TemplateResponse> {
     const credential = request.registryCredentialId != null ? await this.findRegistryCredential(orgId, request.registryCredentialId) : null;
     // Encrypt outside the row lock; the context binds the token to this template.
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
-    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext, credential));
+    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext, credential), origin);
     if (!result) throw DomainError.notFound();
     if (result.revalidate) await this.handover.handOver([templateId]);
     const image = request.image ?? ImageReference.parse(result.template.image);
@@ -104,8 +106,8 @@ export class TemplatesService {
   }
 
   /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */
-  async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const result = await this.writes.requestValidation(orgId, templateId);
+  async requestValidation(orgId: string, templateId: string, origin: EventOrigin): Promise<TemplateResponse> {
+    const result = await this.writes.requestValidation(orgId, templateId, origin);
     if (!result) throw DomainError.notFound();
     if (result.queued) await this.handover.handOver([templateId]);
     return toResponse(result.template);
@@ -119,8 +121,8 @@ export class TemplatesService {
   }
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
-  async delete(orgId: string, templateId: string): Promise<DeleteTemplateResponse> {
-    const deleted = await this.writes.deleteInOrg(orgId, templateId);
+  async delete(orgId: string, templateId: string, origin: EventOrigin): Promise<DeleteTemplateResponse> {
+    const deleted = await this.writes.deleteInOrg(orgId, templateId, origin);
     if (!deleted) throw DomainError.notFound();
     await this.validationQueue.remove(templateId);
     return { message: 'Template deleted' };

@@ -51,7 +51,7 @@ export class TemplateValidationService implements OnApplicationShutdown {
   async validate(templateId: string, attempt: ValidationAttempt): Promise<ValidationJobResult> {
     const template = await this.templates.findForValidation(templateId);
     if (!template) return this.skipped(templateId, 'missing');
-    if (!(await this.templates.claimForValidation(template.id, template.specVersion, attempt.jobId))) {
+    if (!(await this.templates.claimForValidation(template, attempt.jobId))) {
       return this.skipped(templateId, 'not_pending');
     }
     const started = performance.now();
@@ -66,7 +66,7 @@ export class TemplateValidationService implements OnApplicationShutdown {
     } catch (error) {
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
-    const flipped = await this.templates.recordPassed(template.id, template.specVersion, { ...report }, report.apps);
+    const flipped = await this.templates.recordPassed(template, { ...report }, report.apps);
     if (!flipped) return this.skipped(templateId, await this.templates.explainMissedWrite(template.id, template.specVersion));
     await this.credentials.recordOutcome(template, null);
     this.finished(template.id, 'passed', null, started, attempt);
@@ -95,7 +95,7 @@ export class TemplateValidationService implements OnApplicationShutdown {
       this.finished(template.id, 'retrying', info.code, started, attempt);
       throw new RetryableValidationError(info, retryAfterMs);
     }
-    const recorded = await this.templates.recordFailed(template.id, template.specVersion, info, !info.retryable);
+    const recorded = await this.templates.recordFailed(template, info, !info.retryable);
     if (!recorded) return this.skipped(template.id, await this.templates.explainMissedWrite(template.id, template.specVersion));
     await this.credentials.recordOutcome(template, info);
     this.finished(template.id, 'failed', info.code, started, attempt);
