@@ -69,6 +69,7 @@ describe('event log and audit trail (e2e)', () => {
         image: 'ghcr.io/acme/llm-server:1.0',
         oci_registry_username: 'robot',
         has_registry_token: true,
+        registry_credential_id: null,
       },
     });
     expect(updated).toMatchObject({

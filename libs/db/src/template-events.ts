@@ -58,7 +58,10 @@ function credentialFieldsAfter(
   before: TemplateEventFields,
   credentials: TemplateUpdate['credentials'],
 ): Pick<TemplateEventFields, 'oci_registry_username' | 'has_registry_token' | 'registry_credential_id'> {
-  if (credentials === undefined) return before;
+  if (credentials === undefined) {
+    const { oci_registry_username, has_registry_token, registry_credential_id } = before;
+    return { oci_registry_username, has_registry_token, registry_credential_id };
+  }
   if (credentials === null) return { oci_registry_username: null, has_registry_token: false, registry_credential_id: null };
   if (credentials.kind === 'registry_credential') {
     return { oci_registry_username: null, has_registry_token: false, registry_credential_id: credentials.registryCredentialId };

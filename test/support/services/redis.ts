@@ -28,6 +28,9 @@ export interface RedisOptions {
   extraArgs?: readonly string[];
 }
 
+/** Logical databases of a test Redis: db 0 is shared, the others are handed out one per suite. */
+export const REDIS_DATABASES = 64;
+
 export async function startRedis(baseDir: string, options: RedisOptions = {}): Promise<RedisInstance> {
   const executable = await requireExecutable('redis-server', 'redis-server');
   const dir = path.join(baseDir, options.name ?? 'redis');
@@ -48,6 +51,8 @@ export async function startRedis(baseDir: string, options: RedisOptions = {}): P
         '--dir', dir,
         '--daemonize', 'no',
         '--loglevel', 'warning',
+        // Every suite that runs a worker takes a logical database of its own (isolated-stores.ts).
+        '--databases', String(REDIS_DATABASES),
         ...(options.extraArgs ?? []),
       ],
       logFile,
