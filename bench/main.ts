@@ -30,11 +30,12 @@ import { renderMarkdown } from './lib/report';
 import { BenchResults } from './lib/results';
 import { checkTargets, memoryRows } from './lib/targets';
 import { runApiWorkloads } from './workloads/api';
+import { runBackgroundWorkloads } from './workloads/background';
 import { runGrowthWorkloads } from './workloads/growth';
 import { runProfiles } from './workloads/profiles';
 import { runValidationWorkloads } from './workloads/validation';
 
-const WORKLOADS = ['validation', 'api', 'growth'] as const;
+const WORKLOADS = ['validation', 'api', 'growth', 'background'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 /** bench/.build/out/bench/main.js → the repository root. */
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'node-flags': { type: 'string', default: '' },
+      'compare-build': { type: 'string' },
     },
   });
   const options: BenchOptions = values.quick ? QUICK : FULL;
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
       nodeFlags: values['node-flags'].split(' ').filter(Boolean),
     };
     const v = options.validation;
-    const imageCount = Math.max(v.isolatedSamples + v.templates, v.skopeoSequentialRefs, v.skopeoParallelRefs);
+    const imageCount = Math.max(v.isolatedSamples + v.templates, v.skopeoSequentialRefs, v.skopeoParallelRefs, options.background.drainTemplates);
     const images = await pushBenchImages(env, imageCount);
     log(`${imageCount} images pushed to the token registry`);
     const [machine, code] = await Promise.all([describeMachine(db, REPO_ROOT), describeCode(REPO_ROOT)]);
@@ -107,7 +109,11 @@ async function main(): Promise<void> {
       prototypeWorker.stop(),
     );
     log(`API and worker up; a first template went Active in ${prototype.postToActiveMs.toFixed(0)} ms`);
-    const ctx: BenchContext = { options, env, layout, settings, db, idp, images, api, prototypeId: prototype.id, log };
+    // --compare-build: the API of another build (its dist/), for cells interleaved with ours.
+    const comparedDir = values['compare-build'] ? path.resolve(values['compare-build']) : undefined;
+    const comparedApi = comparedDir ? await startApi({ ...layout, productDir: comparedDir }, settings, { name: 'api-compared' }) : undefined;
+    if (comparedDir) log(`Compared build's API up (${comparedDir})`);
+    const ctx: BenchContext = { options, env, layout, settings, db, idp, images, api, comparedApi, prototypeId: prototype.id, log };
 
     if (values.profile) {
       const stamp = started.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
       return;
     }
 
-    const partial: Pick<BenchResults, 'api' | 'validation' | 'growth'> = {};
+    const partial: Pick<BenchResults, 'api' | 'validation' | 'growth' | 'background'> = {};
     const cpuAtStart = snapshotCpu();
     if (selected.has('validation')) {
       log('Validation workloads');
@@ -136,8 +142,14 @@ async function main(): Promise<void> {
       log('Growth workloads');
       partial.growth = await runGrowthWorkloads(ctx);
     }
+    if (selected.has('background')) {
+      // Last: it grows the table to a million rows.
+      log('Background work: sweep and scheduler by table size, drains by 1, 2 and 4 workers');
+      partial.background = await runBackgroundWorkloads(ctx);
+    }
     const runCpu = cpuBetween(cpuAtStart, snapshotCpu(), { api: api.pid });
     await api.stop();
+    await comparedApi?.stop();
 
     const memory = memoryRows(partial);
     const finished = new Date();

@@ -13,7 +13,7 @@ rm -rf bench/.build/product
 cp -a dist bench/.build/product
 
 stamp=bench/.build/out/.stamp
-sources=(bench test/support libs/queue/src/validation-queue.ts tsconfig.json)
+sources=(bench test/support libs/queue/src/validation-queue.ts libs/db/src/outbox-queries.ts apps/worker/src/revalidation/revalidation-pacing.ts tsconfig.json)
 if [ ! -f "$stamp" ] || [ -n "$(find "${sources[@]}" \( -name '*.ts' -o -name 'tsconfig.json' \) -newer "$stamp" -not -path 'bench/.build/*' 2>/dev/null | head -1)" ]; then
   echo "Compiling the benchmark…"
   rm -rf bench/.build/out

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `npm start` and `npm test` need and is missing: npm dependencies, and
-# Postgres, Redis, the CNCF registry, skopeo and openssl from the OS packages (Debian/Ubuntu).
+# Postgres, Redis, the CNCF registry, skopeo and openssl from the OS packages (Debian/Ubuntu);
+# with --with-registry (npm test, npm run bench) also PgBouncer and Redis Sentinel, which the
+# test environment and the fault suites start.
 # Usage: scripts/ensure-deps.sh [--with-registry]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,9 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "$need_registry" = 1 ]; then
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
   command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+  # Debian puts pgbouncer in /usr/sbin, not on every user's PATH.
+  { command -v pgbouncer || [ -x /usr/sbin/pgbouncer ]; } >/dev/null 2>&1 || missing+=(pgbouncer)
+  command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing OS packages: ${missing[*]}"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: the whole service on this machine for development. Installs what is missing,
 # starts Postgres and Redis on loopback with data under .data/, applies migrations, starts
-# the API and the worker, and prints how to try it. Ctrl-C stops everything; a second run
-# reuses the data.
+# (unless NODE_ENV=production) a demo registry with sample images (demo/), starts the API and
+# the worker, and prints how to try it. Ctrl-C stops everything; a second run reuses the data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -15,10 +15,25 @@ export DATA_DIR="${DATA_DIR:-$root/.data}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:$PG_PORT/templates}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 export NODE_ENV="${NODE_ENV:-development}"
+DEMO_REGISTRY_PORT="${DEMO_REGISTRY_PORT:-5443}"
+# The demo registry is a development convenience: nothing of it exists in production.
+demo=0
+[ "$NODE_ENV" != production ] && demo=1
 
-bash scripts/ensure-deps.sh
+if [ "$demo" = 1 ]; then bash scripts/ensure-deps.sh --with-registry; else bash scripts/ensure-deps.sh; fi
 
 bash scripts/build-if-stale.sh
+if [ "$demo" = 1 ]; then
+  # A dev-only tool with its own tsconfig (like bench/): the product build never includes it.
+  stamp=demo/.build/out/.stamp
+  sources=(demo test/support libs/oci/src/testing libs/oci/src/signatures tsconfig.json)
+  if [ ! -f "$stamp" ] || [ -n "$(find "${sources[@]}" \( -name '*.ts' -o -name 'tsconfig.json' \) -newer "$stamp" -not -path 'demo/.build/*' 2>/dev/null | head -1)" ]; then
+    echo "Compiling the demo registry…"
+    rm -rf demo/.build/out
+    npx --no-install tsc -p demo/tsconfig.json
+    touch "$stamp"
+  fi
+fi
 
 mkdir -p "$DATA_DIR"
 # The postgres user must be able to reach its data directory below this one.
@@ -60,6 +75,19 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA_DIR/redis" --app
 until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 
 npm run --silent db:migrate
+
+if [ "$demo" = 1 ]; then
+  demo_dir="$DATA_DIR/demo-registry"
+  rm -f "$demo_dir/ready"
+  node demo/.build/out/demo/main.js --dir "$demo_dir" --port "$DEMO_REGISTRY_PORT" & demo_pid=$!; pids+=($demo_pid)
+  until [ -f "$demo_dir/ready" ]; do
+    kill -0 "$demo_pid" 2>/dev/null || { echo "The demo registry did not start; see the output above and $demo_dir/registry/registry.log."; exit 1; }
+    sleep 0.2
+  done
+  # The worker allows this loopback registry and trusts $demo_dir/ca.crt (development mode only).
+  export DEMO_REGISTRY="127.0.0.1:$DEMO_REGISTRY_PORT"
+fi
+
 # The same node flags as `npm run start:api` / `start:worker` (package.json; README "Memory").
 node --max-semi-space-size=8 --max-old-space-size=512 dist/apps/api/src/main.js & pids+=($!)
 node --max-semi-space-size=8 --max-old-space-size=512 --liftoff-only dist/apps/worker/src/main.js & pids+=($!)
@@ -85,4 +113,30 @@ cat <<INFO
   More curl examples are in README.md. Ctrl-C stops everything.
 
 INFO
+if [ "$demo" = 1 ]; then
+  cat <<DEMO
+  The demo registry (development only) on $DEMO_REGISTRY holds images npm start built:
+  demo/jupyter-ssh:1.0 (linux/amd64, Jupyter and SSH), demo/arm64-only:1.0 (linux/arm64 only),
+  demo/signed:1.0 (signed with the key $demo_dir/cosign.pub). Paste into a shell here:
+
+    TOKEN=\$(npm run --silent token -- --org demo --org demo-signed)
+    API=http://localhost:$PORT/api/v1beta1/orgs
+    auth=(-H "Authorization: Bearer \$TOKEN" -H 'content-type: application/json')
+    create() { curl -s "\${auth[@]}" -X POST "\$API/\$1/airuntime-templates" -d "{\"name\":\"\$2-\$RANDOM\",\"description\":\"demo\",\"category\":\"Demo\",\"image\":\"$DEMO_REGISTRY/\$3\"}" | grep -o '"id":"[^"]*' | cut -d'"' -f4; }
+    result() { until curl -s "\${auth[@]}" "\$API/\$1/airuntime-templates/\$2" | grep -qE '"state":"(passed|failed)"'; do sleep 0.2; done
+      curl -s "\${auth[@]}" "\$API/\$1/airuntime-templates/\$2" | grep -oE '"(status|state|code|key_name)":"[^"]*"' | tr '\n' ' '; echo; }
+
+    # linux/amd64 with Jupyter and SSH: ends "status":"Active" "state":"passed"
+    result demo \$(create demo jupyter demo/jupyter-ssh:1.0)
+    # arm64 only: ends "state":"failed" "code":"platform_unsupported"
+    result demo \$(create demo arm64 demo/arm64-only:1.0)
+    # require a signature by the demo key in org demo-signed (image-policy.json names cosign.pub)
+    curl -s "\${auth[@]}" -X PUT "\$API/demo-signed/image-policy" --data @$demo_dir/image-policy.json; echo
+    # the signed image passes it: "status":"Active" "state":"passed" "key_name":"demo"
+    result demo-signed \$(create demo-signed signed demo/signed:1.0)
+    # an unsigned one does not: "state":"failed" "code":"signature_missing"
+    result demo-signed \$(create demo-signed unsigned demo/jupyter-ssh:1.0)
+
+DEMO
+fi
 wait -n "${pids[@]}"

@@ -326,8 +326,29 @@ describe('deployment files are consistent with the code', () => {
   const knownNames = new Set([...configNamesFromSource(), ...configNamesAtRuntime()]);
 
   describe('docker-compose.yml', () => {
-    it('defines postgres, redis, migrate, api and worker', () => {
-      expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', ...APP_SERVICES]));
+    it('defines postgres, pgbouncer, redis, migrate, api and worker', () => {
+      expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'pgbouncer', 'redis', ...APP_SERVICES]));
+    });
+
+    it('pgbouncer: Debian\'s PgBouncer in transaction mode in front of the postgres service, where api and worker connect', () => {
+      const pgbouncer = services.pgbouncer;
+      const context = typeof pgbouncer.build === 'string' ? pgbouncer.build : pgbouncer.build?.context;
+      expect(context).toBe('deploy/pgbouncer');
+      expect(read('deploy/pgbouncer/Dockerfile')).toMatch(/^FROM debian:bookworm/m); // PgBouncer 1.18, as the tests run it
+      const ini = read('deploy/pgbouncer/pgbouncer.ini');
+      const setting = (key: string) => new RegExp(`^${key}\\s*=\\s*(.*)$`, 'm').exec(ini)?.[1].trim();
+      expect(setting('pool_mode')).toBe('transaction');
+      expect(setting('\\*')).toBe('host=postgres port=5432');
+      expect(dependsOn(pgbouncer)).toEqual({ postgres: 'service_healthy' });
+      expect(healthcheckCommand(pgbouncer)).toMatch(new RegExp(`pg_isready -h 127.0.0.1 -p ${setting('listen_port')}\\b`));
+      for (const name of ['api', 'worker'] as const) {
+        const config = loadConfig(ROLE_OF[name], containerEnv(services[name], OPERATOR_SECRETS));
+        expect(new URL(config.database.url)).toMatchObject({ hostname: 'pgbouncer', port: setting('listen_port') });
+        expect(dependsOn(services[name])).toMatchObject({ pgbouncer: 'service_healthy' });
+      }
+      // The same user logs in to PgBouncer and, through it, to Postgres.
+      const pg = containerEnv(services.postgres, {});
+      expect(containerEnv(pgbouncer, {})).toMatchObject({ POSTGRES_USER: pg.POSTGRES_USER, POSTGRES_PASSWORD: pg.POSTGRES_PASSWORD });
     });
 
     it('quotes YAML 1.1 booleans (yes/no/on/off), which docker-compose v1 would turn into true/false', () => {
@@ -391,10 +412,10 @@ describe('deployment files are consistent with the code', () => {
       }
     });
 
-    it('migrate: the configuration loads for the migrate role, pointed at the postgres service', () => {
+    it('migrate: the configuration loads for the migrate role, its direct connection pointed at the postgres service', () => {
       const config = loadConfig('migrate', containerEnv(services.migrate, {}));
       expect(config.nodeEnv).toBe('production');
-      const url = new URL(config.database.url);
+      const url = new URL(config.database.directUrl); // migrations (and their advisory lock) bypass PgBouncer
       expect(url.hostname).toBe('postgres');
       const pg = containerEnv(services.postgres, {});
       expect(decodeURIComponent(url.username)).toBe(pg.POSTGRES_USER);
@@ -409,7 +430,8 @@ describe('deployment files are consistent with the code', () => {
     it.each(['api', 'worker'] as const)('%s: with the operator secrets the configuration loads against the compose services', (name) => {
       const config = loadConfig(ROLE_OF[name], containerEnv(services[name], OPERATOR_SECRETS));
       expect(config.nodeEnv).toBe('production');
-      expect(new URL(config.database.url).hostname).toBe('postgres');
+      expect(new URL(config.database.url).hostname).toBe('pgbouncer');
+      expect(new URL(config.database.directUrl).hostname).toBe('postgres');
       expect(new URL(config.redis.url).hostname).toBe('redis');
     });
 

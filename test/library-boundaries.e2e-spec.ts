@@ -34,6 +34,15 @@ describe('library boundaries', () => {
     expect(usesOutside('libs/queue', /from 'bullmq'|new IORedis|import IORedis/)).toEqual([]);
   });
 
+  it('the AWS SDK clients for ECR and STS are loaded only on first use, only by the worker', () => {
+    const users = FILES.filter((file) => /@aws-sdk\/client-(ecr|sts)/.test(text.get(file)!));
+    expect(users).toEqual(['apps/worker/src/credentials/ecr-authorization.ts']);
+    const source = text.get(users[0])!;
+    // dynamic import() only: a static import would load ~16 MB at boot of every worker
+    expect(source).not.toMatch(/^import[^(]*@aws-sdk\/client-/m);
+    expect(source).toMatch(/await import\('@aws-sdk\/client-ecr'\)/);
+  });
+
   it('libs/oci stays free of Nest', () => {
     expect(FILES.filter((file) => file.startsWith('libs/oci/') && /from '@nestjs\/|from '@app\/common'/.test(text.get(file)!))).toEqual([]);
   });

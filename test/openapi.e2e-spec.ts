@@ -92,6 +92,24 @@ describe('served OpenAPI document (e2e)', () => {
     }
   });
 
+  it('documents the registry credentials resource and the templates\' reference to it', () => {
+    const schemas = served.components.schemas;
+    const collection = served.paths['/api/v1beta1/orgs/{org_id}/registry-credentials'];
+    const item = served.paths['/api/v1beta1/orgs/{org_id}/registry-credentials/{credential_id}'];
+    expect(Object.keys(collection).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(item).sort()).toEqual(['delete', 'get', 'patch']);
+    expect(item.delete.responses['409']).toBeDefined();
+    expect(schemas.RegistryCredentialCreateRequest.oneOf).toHaveLength(2);
+    expect(schemas.BasicRegistryCredentialRequest.properties.secret.writeOnly).toBe(true);
+    expect(schemas.AwsEcrRegistryCredentialRequest.properties.aws_secret_access_key.writeOnly).toBe(true);
+    expect(schemas.RegistryCredential.properties).not.toHaveProperty('secret');
+    expect(schemas.RegistryCredential.properties).not.toHaveProperty('aws_secret_access_key');
+    expect(schemas.CustomTemplateRequest.properties.registry_credential_id.format).toBe('uuid');
+    expect(schemas.CustomTemplateResponse.properties.registry_credential_id.nullable).toBe(true);
+    expect(schemas.ErrorResponse.properties.code.enum).toContain('credential_in_use');
+    expect(schemas.Warning.properties.code.enum).toContain('credentials_expire_soon');
+  });
+
   it('documents every API route the server registers, and nothing it does not', () => {
     const documented = Object.entries(served.paths as Json).flatMap(([path, operations]) =>
       Object.keys(operations as Json).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`),

@@ -27,7 +27,7 @@ describe('RedisHostGate (real Redis, gates as worker processes)', () => {
   /** A gate on a connection of its own, once that connection is up (unless `redisUrl` is unreachable on purpose). */
   async function gate(options: Partial<RedisHostGateOptions> = {}, redisUrl = env.redisUrl): Promise<{ gate: RedisHostGate; metrics: ServiceMetrics }> {
     // A generous command timeout: on a loaded machine a slow answer would send the gate to its local fallback.
-    const redis = createFailFastRedis(redisUrl, 5_000);
+    const redis = createFailFastRedis({ url: redisUrl, commandTimeoutMs: 5_000 });
     connections.push(redis);
     if (redisUrl === env.redisUrl) await waitUntil('the gate connection', async () => (await redis.ping()) === 'PONG');
     const metrics = new ServiceMetrics('test');
@@ -39,7 +39,7 @@ describe('RedisHostGate (real Redis, gates as worker processes)', () => {
   const host = () => `registry-${randomUUID().slice(0, 8)}.example:443`;
 
   beforeAll(async () => {
-    admin = createFailFastRedis(env.redisUrl, 1_000);
+    admin = createFailFastRedis({ url: env.redisUrl, commandTimeoutMs: 1_000 });
     await waitUntil('Redis', async () => (await admin.ping()) === 'PONG');
   });
   afterAll(async () => {

@@ -5,11 +5,15 @@
  * shares an event loop with the orchestrator, which hosts the registry's token issuer.
  *
  * Per image: HEAD the manifest, GET it, GET the config blob, HEAD every layer (at once), on
- * keep-alive connections from one undici Agent, `concurrency` images at a time. Tokens are
+ * keep-alive connections from one undici Agent, `concurrency` images at a time. With
+ * `signatures`, also what a client checking cosign signatures must fetch on a registry without
+ * the referrers API (cosign's default tag scheme): GET the `sha256-<hex>.sig` manifest, then its
+ * payload blob(s), in parallel with the config and layers (no verification). Tokens are
  * fetched before the clock starts unless `tokenFetch` is set (then one token request per image
  * is timed too, as the worker needs one per repository). One warm-up exchange opens the
  * connections first, as the worker's warm-up validation does.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'undici';
 
@@ -22,6 +26,8 @@ export interface FloorSpec {
   concurrency: number;
   token: { realm: string; service: string; username: string; password: string };
   tokenFetch: boolean;
+  /** Add the signature exchanges (`.sig` manifest, payload blobs). */
+  signatures: boolean;
 }
 
 export interface FloorResult {
@@ -62,12 +68,18 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${token ?? (await tokenFor(repository))}` };
     const base = `${spec.registryUrl}/v2/${repository}`;
     await send(`${base}/manifests/${tag}`, 'HEAD', { ...auth, accept: ACCEPT });
-    const manifest = JSON.parse((await send(`${base}/manifests/${tag}`, 'GET', { ...auth, accept: ACCEPT })).toString('utf8')) as {
-      config: { digest: string };
-      layers: { digest: string }[];
+    const bytes = await send(`${base}/manifests/${tag}`, 'GET', { ...auth, accept: ACCEPT });
+    const manifest = JSON.parse(bytes.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+    const image = async () => {
+      await send(`${base}/blobs/${manifest.config.digest}`, 'GET', auth);
+      await Promise.all(manifest.layers.map((layer) => send(`${base}/blobs/${layer.digest}`, 'HEAD', auth)));
     };
-    await send(`${base}/blobs/${manifest.config.digest}`, 'GET', auth);
-    await Promise.all(manifest.layers.map((layer) => send(`${base}/blobs/${layer.digest}`, 'HEAD', auth)));
+    const signatures = async () => {
+      const sigTag = `sha256-${createHash('sha256').update(bytes).digest('hex')}.sig`;
+      const sig = JSON.parse((await send(`${base}/manifests/${sigTag}`, 'GET', { ...auth, accept: ACCEPT })).toString('utf8')) as { layers: { digest: string }[] };
+      await Promise.all(sig.layers.map((layer) => send(`${base}/blobs/${layer.digest}`, 'GET', auth)));
+    };
+    await Promise.all([image(), spec.signatures ? signatures() : undefined]);
   };
 
   await exchange(spec.warmUp, undefined);

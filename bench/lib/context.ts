@@ -19,6 +19,8 @@ export interface BenchContext {
   images: BenchImages;
   /** The running API (started once; workloads reset its peak RSS). */
   api: RunningService;
+  /** `--compare-build`: an API started from another build (same database and settings), for A/B cells. */
+  comparedApi?: RunningService;
   /** A template the worker validated for real: seeded rows copy its report and apps. */
   prototypeId: string;
   log(line: string): void;

@@ -1,9 +1,10 @@
 /**
  * Images for the validation workloads: one per template, each in a repository of its own on
- * the token-auth registry, with its own config and manifest. Nothing a validation fetches
+ * the token-auth registry, with its own config, manifest and cosign signature. Nothing a validation fetches
  * for one template (token scope, manifest, config) can be served from a cache filled by
  * another, so the figures are what a worker meets with an org's many different images.
  */
+import { generateTestKeyPair, pushCosignSignatures } from '../../test/support/cosign-signer';
 import { RegistryTarget, pushImage } from '../../test/support/images/push-image';
 import { TestEnvironmentDescription, registryTarget } from '../../test/support/environment';
 import { mapConcurrently } from './context';
@@ -21,6 +22,11 @@ export interface BenchImages {
   /** The token issuer's `reader` user: pull on gpu/*. */
   reader: { username: string; password: string };
   registryHost: string;
+  /**
+   * Every image is signed (as `cosign sign --key` leaves it: a `.sig` tag) by one ECDSA P-256
+   * key; this policy (`PUT …/image-policy`) requires that signature.
+   */
+  signaturePolicy: { require_signature: boolean; trusted_keys: { name: string; public_key: string }[] };
 }
 
 export async function pushBenchImages(env: TestEnvironmentDescription, count: number): Promise<BenchImages> {
@@ -37,6 +43,8 @@ export async function pushBenchImages(env: TestEnvironmentDescription, count: nu
       layers: [{ files: { 'opt/bench/app.py': 'print("benchmark")\n' } }],
     }),
   );
+  const key = generateTestKeyPair('ecdsa-p256');
+  await mapConcurrently(pushed, 16, (image) => pushCosignSignatures({ ...target, host: registry.host }, image.repository, image.digest, [{ key }]));
   const reader = registry.users.reader;
   const refs = pushed.map((image) => `${registry.host}/${image.reference}`);
   return {
@@ -45,5 +53,6 @@ export async function pushBenchImages(env: TestEnvironmentDescription, count: nu
     digests: pushed.slice(0, count).map((image) => image.digest),
     reader: { username: reader.username, password: reader.password },
     registryHost: registry.host,
+    signaturePolicy: { require_signature: true, trusted_keys: [{ name: 'bench', public_key: key.publicKeyPem }] },
   };
 }

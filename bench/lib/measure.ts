@@ -1,8 +1,8 @@
 /**
  * Repeated HTTP load measurements. Cells that are compared with each other (ours vs the
- * baseline, one org size vs another) are interleaved: each round runs every cell once, so
- * drift in the machine's load (it is shared) falls on all of them alike, and ratios are
- * taken per round.
+ * baseline, one org size vs another) are interleaved: each round runs every cell once (in
+ * reverse order every other round), so drift in the machine's load (it is shared) falls on all
+ * of them alike, and ratios are taken per round.
  */
 import * as os from 'node:os';
 import { cpuBetween, snapshotCpu } from './cpu-accounting';
@@ -35,6 +35,8 @@ export interface LoadFigure {
   loadAverage: number[];
   /** Mean CPU cores used during the runs (warm-up included), by process role; see lib/cpu-accounting.ts. */
   cpuCores: Record<string, number>;
+  /** CPU milliseconds per request (warm-up requests included), by process role. */
+  cpuMsPerRequest: Record<string, number>;
   runs: LoadResult[];
 }
 
@@ -49,7 +51,8 @@ export async function measureCells(
   );
   const roles = Object.fromEntries(cells.map((cell) => [cell.server.name, cell.server.pid]));
   for (let round = 1; round <= rounds; round++) {
-    for (const cell of cells) {
+    // Every other round runs the cells in reverse, so neither side of a comparison always goes first.
+    for (const cell of round % 2 === 1 ? cells : [...cells].reverse()) {
       const record = runs.get(cell.key)!;
       record.load.push(os.loadavg()[0]);
       cell.server.resetPeak();
@@ -89,6 +92,12 @@ export async function measureCells(
           serverPeakRssMB: Math.max(...peaks),
           loadAverage: load,
           cpuCores: Object.fromEntries(Object.entries(cpu).map(([role, seconds]) => [role, seconds / wall])),
+          cpuMsPerRequest: Object.fromEntries(
+            Object.entries(cpu).map(([role, seconds]) => [
+              role,
+              (seconds * 1000) / (results.reduce((sum, r) => sum + r.requests, 0) + cell.warmupRequests * rounds),
+            ]),
+          ),
           runs: results,
         },
       ];

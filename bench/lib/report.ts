@@ -1,4 +1,5 @@
 /** The Markdown table of a run (bench/results/<timestamp>-<mode>.md, and the console). */
+import { renderBackground } from './background-report';
 import type { LoadFigure } from './measure';
 import type { BenchResults } from './results';
 import type { Spread } from './stats';
@@ -64,6 +65,7 @@ export function renderMarkdown(results: BenchResults): string {
       'baseline-jwt-get': 'GET one: Fastify + pg + JWT check',
       list: 'list (50 of 100)',
       'create-delete': 'create + delete',
+      'create-delete-compared': 'create + delete: compared build',
     };
     for (const name of Object.keys(names)) {
       for (const figure of api.figures.filter((f) => f.key.startsWith(`${name} c`))) lines.push(loadRow(names[name], figure));
@@ -74,6 +76,30 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(row([r.connections, fmt(r.oursVsBaseline, 2, '×'), r.oursVsBaselineWithJwt ? fmt(r.oursVsBaselineWithJwt, 2, '×') : '–']));
     }
     lines.push('');
+    if (api.compared) {
+      lines.push(`This build against the compared build (\`--compare-build\`, ${api.compared.build}), interleaved in the same rounds:`, '');
+      lines.push(...header(['workload', 'clients', 'req/s: this build / compared build']));
+      for (const r of api.compared.ratios) lines.push(row([names[r.workload], r.connections, fmt(r.ratio, 3, '×')]));
+      const dedicated = api.compared.createDelete;
+      if (dedicated) {
+        lines.push(
+          row([
+            `create + delete, ${dedicated.rounds} rounds of their own (${num(dedicated.ours.requestsPerSec.median)} vs ${num(dedicated.theirs.requestsPerSec.median)} req/s)`,
+            16,
+            fmt(dedicated.ratio, 3, '×'),
+          ]),
+        );
+        const { ours, theirs } = dedicated.cpuMsPerRequest;
+        lines.push(
+          row([
+            `CPU per request of API + Postgres + Redis in those rounds: ${num(ours, 3)} vs ${num(theirs, 3)} ms (cost on saturated cores)`,
+            16,
+            `${num(theirs / ours, 3)}×`,
+          ]),
+        );
+      }
+      lines.push('');
+    }
   }
 
   if (results.validation) {
@@ -98,7 +124,7 @@ export function renderMarkdown(results: BenchResults): string {
     for (const d of v.drains) {
       lines.push(
         row([
-          `drain ${d.templates} queued, worker concurrency ${d.workerConcurrency}${d.distinctImages ? '' : ', all the same image'}${d.productFlags === false ? ', worker without the product\'s node flags' : ''}`,
+          `drain ${d.templates} queued, worker concurrency ${d.workerConcurrency}${d.distinctImages ? '' : ', all the same image'}${d.signatures ? ', signed images, org policy requiring the signature' : ''}${d.productFlags === false ? ', worker without the product\'s node flags' : ''}`,
           `${fmt(d.validationsPerSec, 0)} validations/s; failed ${d.failed}`,
           num(d.workerPeakRssMB),
         ]),
@@ -107,7 +133,7 @@ export function renderMarkdown(results: BenchResults): string {
     for (const f of v.floors ?? []) {
       lines.push(
         row([
-          `floor: the bare HTTP exchanges of each validation (${f.requestsPerValidation.toFixed(0)} requests: ${f.tokenFetch ? 'token, ' : ''}manifest HEAD + GET, config GET, layer HEADs), ${f.templates} images, ${f.concurrency} at a time${f.tokenFetch ? '' : ', tokens fetched beforehand'}`,
+          `${f.label}: the bare HTTP exchanges of each validation (${f.requestsPerValidation.toFixed(0)} requests: ${f.tokenFetch ? 'token, ' : ''}manifest HEAD + GET, config GET, layer HEADs${f.signatures ? ', `.sig` manifest GET, payload GET' : ''}), ${f.templates} images, ${f.concurrency} at a time${f.tokenFetch ? '' : ', tokens fetched beforehand'}`,
           `${fmt(f.validationsPerSec, 0)} validations/s`,
           '–',
         ]),
@@ -128,13 +154,17 @@ export function renderMarkdown(results: BenchResults): string {
     if (seq && par) {
       lines.push(...header(['worker concurrency', 'drain / sequential skopeo', `drain / ${par.parallelism} parallel skopeo`]));
       for (const d of v.drains.filter((x) => x.distinctImages && x.productFlags !== false)) {
-        lines.push(row([d.workerConcurrency, `${num(d.validationsPerSec.median / seq.refsPerSec.median, 1)}×`, `${num(d.validationsPerSec.median / par.refsPerSec.median, 1)}×`]));
+        const concurrency = `${d.workerConcurrency}${d.signatures ? ', signatures required' : ''}`;
+        lines.push(row([concurrency, `${num(d.validationsPerSec.median / seq.refsPerSec.median, 1)}×`, `${num(d.validationsPerSec.median / par.refsPerSec.median, 1)}×`]));
       }
       lines.push('');
     }
-    for (const r of v.floorRatios ?? []) {
-      lines.push(...header(['worker concurrency', 'drain / floor (tokens beforehand)', 'drain / floor with token requests']));
-      lines.push(row([r.workerConcurrency, fmt(r.vsFloor, 2, '×'), fmt(r.vsFloorWithTokens, 2, '×')]));
+    if (v.floorRatios?.length) {
+      lines.push(...header(['drain, worker concurrency', 'drain / floor (tokens beforehand)', 'drain / floor with token requests']));
+      for (const r of v.floorRatios) {
+        const drain = r.signatures ? `${r.workerConcurrency}, signatures required (floors with the signature exchanges)` : `${r.workerConcurrency}`;
+        lines.push(row([drain, fmt(r.vsFloor, 2, '×'), fmt(r.vsFloorWithTokens, 2, '×')]));
+      }
       lines.push('', 'Ratios are taken per round (drain and floors in the same round), then the median.', '');
     }
   }
@@ -187,6 +217,8 @@ export function renderMarkdown(results: BenchResults): string {
     }
     lines.push('');
   }
+
+  if (results.background) lines.push(...renderBackground(results.background));
 
   lines.push(...cpuSection(results));
 

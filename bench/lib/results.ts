@@ -1,5 +1,6 @@
 /** The shape of bench/results/<timestamp>.json. */
 import type { ApiResults } from '../workloads/api';
+import type { BackgroundResults } from '../workloads/background';
 import type { GrowthResults } from '../workloads/growth';
 import type { ValidationResults } from '../workloads/validation';
 import type { CodeVersion, MachineInfo } from './machine';
@@ -35,6 +36,7 @@ export interface BenchResults {
   api?: ApiResults;
   validation?: ValidationResults;
   growth?: GrowthResults;
+  background?: BackgroundResults;
   memory: MemoryRow[];
   targets: TargetCheck[];
 }

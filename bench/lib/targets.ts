@@ -1,4 +1,5 @@
 /** The issue's targets, checked against a run's medians. */
+import { backgroundTargets } from './background-report';
 import type { BenchResults, MemoryRow, TargetCheck } from './results';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -38,7 +39,7 @@ export function memoryRows(results: Pick<BenchResults, 'api' | 'validation' | 'g
   return rows;
 }
 
-export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 'growth' | 'memory'>): TargetCheck[] {
+export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 'growth' | 'background' | 'memory'>): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const api = results.api;
   const get16 = api?.figures.find((f) => f.key === 'get c16');
@@ -61,7 +62,8 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
     measured: isolated ? `${ms(isolated.postToActiveP50Ms.median)} (one at a time); ${ms(validation!.burst.createToActiveP50Ms.median)} in a burst of ${validation!.burst.templates}` : 'not measured',
     met: isolated ? isolated.postToActiveP50Ms.median < 150 : null,
   });
-  const drain = validation?.drains.find((d) => d.distinctImages && d.productFlags !== false && d.workerConcurrency === 16);
+  const drain = validation?.drains.find((d) => d.distinctImages && !d.signatures && d.productFlags !== false && d.workerConcurrency === 16);
+  const signedDrain = validation?.drains.find((d) => d.signatures && d.productFlags !== false && d.workerConcurrency === 16);
   const sequential = validation?.skopeo.find((s) => s.parallelism === 1);
   const parallel = validation?.skopeo.find((s) => s.parallelism > 1);
   checks.push({
@@ -69,7 +71,8 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
     measured: drain && sequential ? `${(drain.validationsPerSec.median / sequential.refsPerSec.median).toFixed(1)}×` : 'not measured',
     met: drain && sequential ? drain.validationsPerSec.median >= 10 * sequential.refsPerSec.median : null,
   });
-  const floorRatio = validation?.floorRatios?.find((r) => r.workerConcurrency === 16);
+  const floorRatio = validation?.floorRatios?.find((r) => !r.signatures && r.workerConcurrency === 16);
+  const signedRatio = validation?.floorRatios?.find((r) => r.signatures && r.workerConcurrency === 16);
   checks.push({
     target: 'drain throughput ≥ 0.6× the bare HTTP exchanges of its validations (worker concurrency 16, all checks on)',
     measured: floorRatio ? `${floorRatio.vsFloor.median.toFixed(2)}× (${floorRatio.vsFloorWithTokens.median.toFixed(2)}× of the floor with token requests)` : 'not measured',
@@ -79,6 +82,18 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
     target: 'drain throughput > 16 parallel skopeo inspect (worker concurrency 16)',
     measured: drain && parallel ? `${(drain.validationsPerSec.median / parallel.refsPerSec.median).toFixed(1)}×` : 'not measured',
     met: drain && parallel ? drain.validationsPerSec.median > parallel.refsPerSec.median : null,
+  });
+  checks.push({
+    target: 'signed images, org policy requiring the signature: drain ≥ 0.6× the floor with the signature exchanges (worker concurrency 16)',
+    measured: signedRatio
+      ? `${signedRatio.vsFloor.median.toFixed(2)}× (${signedRatio.vsFloorWithTokens.median.toFixed(2)}× of that floor with token requests)`
+      : 'not measured',
+    met: signedRatio ? signedRatio.vsFloor.median >= 0.6 : null,
+  });
+  checks.push({
+    target: 'signed images, signatures required: drain > 16 parallel skopeo inspect (worker concurrency 16)',
+    measured: signedDrain && parallel ? `${(signedDrain.validationsPerSec.median / parallel.refsPerSec.median).toFixed(1)}×` : 'not measured',
+    met: signedDrain && parallel ? signedDrain.validationsPerSec.median > parallel.refsPerSec.median : null,
   });
 
   const again = validation?.revalidation;
@@ -115,6 +130,8 @@ export function checkTargets(results: Pick<BenchResults, 'api' | 'validation' | 
   } else {
     checks.push({ target: 'flat GET and list latency from 10 to 10,000 templates', measured: 'not measured', met: null });
   }
+
+  checks.push(...backgroundTargets(results.background));
 
   const apiPeak = Math.max(0, ...results.memory.map((row) => row.apiMB ?? 0));
   const workerPeak = Math.max(0, ...results.memory.map((row) => row.workerMB ?? 0));

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { BenchContext, authHeaders, newOrgId, templateBody, templatesPath } from '../lib/context';
 import { seedOrg, templateIds } from '../lib/fixtures';
 import { LoadCell, LoadFigure, measureCells, throughputRatio } from '../lib/measure';
-import { ApiWorkload } from '../lib/options';
+import { ApiWorkload, COMPARED_WORKLOADS } from '../lib/options';
 import { PRODUCT_NODE_FLAGS, startApi, startBaseline } from '../lib/product';
 import { Spread } from '../lib/stats';
 
@@ -17,6 +17,20 @@ export interface ApiResults {
   figures: LoadFigure[];
   /** Per concurrency: ours / bare Fastify+pg, ours / Fastify+pg+JWT (GET req/s, per round). */
   ratios: { connections: number; oursVsBaseline: Spread; oursVsBaselineWithJwt?: Spread }[];
+  /** With `--compare-build`: per concurrency and workload, this build's throughput / the compared build's (per round). */
+  compared?: {
+    build: string;
+    ratios: { connections: number; workload: ApiWorkload; ratio: Spread }[];
+    /** The dedicated comparison: create+delete at 16 clients, `rounds` interleaved rounds. */
+    createDelete?: {
+      rounds: number;
+      ours: LoadFigure;
+      theirs: LoadFigure;
+      ratio: Spread;
+      /** CPU ms per request of the API, Postgres and Redis: what throughput on saturated cores follows. */
+      cpuMsPerRequest: { ours: number; theirs: number };
+    };
+  };
   /** The product's node flags against none, same rounds, 16 clients: figure keys and the req/s ratio (with / without). */
   nodeFlags?: { flags: readonly string[]; pairs: { workload: string; withFlags: string; withoutFlags: string; throughput: Spread }[] };
 }
@@ -39,6 +53,9 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
   const headers = await authHeaders(ctx, orgId);
   const cycleOrg = newOrgId('create-delete');
   const cycleHeaders = await authHeaders(ctx, cycleOrg);
+  const comparedOrg = newOrgId('create-delete-compared');
+  const comparedHeaders = await authHeaders(ctx, comparedOrg);
+  const compared: NonNullable<ApiResults['compared']>['ratios'] = [];
 
   const baseline = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: false });
   const baselineJwt = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: true });
@@ -73,19 +90,39 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
           cycleHeaders,
         ),
       };
-      const compared = flagged && noFlags && connections === FLAG_COMPARISON_CLIENTS ? FLAG_COMPARISON.filter((w) => workloads.includes(w)) : [];
-      const cells = workloads.flatMap((workload) =>
-        compared.includes(workload)
-          ? [
-              all[workload],
-              { ...all[workload], key: withFlags(all[workload].key), server: flagged! },
-              { ...all[workload], key: withoutFlags(all[workload].key), server: noFlags! },
-            ]
-          : [all[workload]],
+      const comparedApi = ctx.comparedApi;
+      const comparedCells = comparedApi
+        ? workloads
+            .filter((workload) => COMPARED_WORKLOADS.includes(workload))
+            .map((workload) => ({
+              workload,
+              cell: {
+                ...all[workload],
+                key: `${workload}-compared c${connections}`,
+                server: comparedApi,
+                headers: comparedHeaders,
+                scenario: { ...all[workload].scenario, collectionPath: templatesPath(comparedOrg) } as LoadCell['scenario'],
+              },
+            }))
+        : [];
+      const flagWorkloads = flagged && noFlags && connections === FLAG_COMPARISON_CLIENTS ? FLAG_COMPARISON.filter((w) => workloads.includes(w)) : [];
+      const flagCells = flagWorkloads.flatMap((workload) => [
+        { ...all[workload], key: withFlags(all[workload].key), server: flagged! },
+        { ...all[workload], key: withoutFlags(all[workload].key), server: noFlags! },
+      ]);
+      const results = await measureCells(
+        ctx.layout.benchOutDir,
+        [...workloads.map((workload) => all[workload]), ...flagCells, ...comparedCells.map(({ cell }) => cell)],
+        ctx.options.repetitions,
+        ctx.log,
       );
-      const results = await measureCells(ctx.layout.benchOutDir, cells, ctx.options.repetitions, ctx.log);
+      for (const { workload, cell } of comparedCells) {
+        const own = results.get(`${workload} c${connections}`);
+        const other = results.get(cell.key);
+        if (own && other) compared.push({ connections, workload, ratio: throughputRatio(own, other) });
+      }
       figures.push(...results.values());
-      for (const workload of compared) {
+      for (const workload of flagWorkloads) {
         const key = all[workload].key;
         pairs.push({
           workload,
@@ -105,10 +142,51 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
         });
       }
     }
-    return { orgSize, figures, ratios, ...(noFlags ? { nodeFlags: { flags: PRODUCT_NODE_FLAGS.api, pairs } } : {}) };
+    const createDelete = ctx.comparedApi ? await compareCreateDelete(ctx, ctx.comparedApi) : undefined;
+    return {
+      orgSize,
+      figures,
+      ratios,
+      ...(ctx.comparedApi ? { compared: { build: ctx.comparedApi.name, ratios: compared, createDelete } } : {}),
+      ...(noFlags ? { nodeFlags: { flags: PRODUCT_NODE_FLAGS.api, pairs } } : {}),
+    };
   } finally {
     await Promise.all([baseline.stop(), baselineJwt.stop(), flagged?.stop(), noFlags?.stop()]);
   }
+}
+
+/**
+ * `--compare-build`: create+delete cycles at 16 clients against this build and the compared
+ * one, alternately, for more rounds than the matrix gives (the ratio of one round is noisy).
+ */
+async function compareCreateDelete(ctx: BenchContext, comparedApi: BenchContext['api']): Promise<NonNullable<ApiResults['compared']>['createDelete']> {
+  const rounds = ctx.options.api.compareRounds;
+  const cell = async (key: string, server: BenchContext['api']): Promise<LoadCell> => {
+    const org = newOrgId(key);
+    return {
+      key,
+      server,
+      connections: 16,
+      durationSec: ctx.options.api.durationSec,
+      warmupRequests: ctx.options.api.warmupRequests,
+      headers: await authHeaders(ctx, org),
+      scenario: { kind: 'create-delete', collectionPath: templatesPath(org), body: templateBody(ctx.images, ctx.images.refs[0]) },
+    };
+  };
+  ctx.log(`create+delete, this build against the compared build, ${rounds} rounds`);
+  const cells = [await cell('compare-ours', ctx.api), await cell('compare-theirs', comparedApi)];
+  const results = await measureCells(ctx.layout.benchOutDir, cells, rounds, ctx.log);
+  const ours = results.get('compare-ours')!;
+  const theirs = results.get('compare-theirs')!;
+  const serving = (figure: LoadFigure, api: string) =>
+    (figure.cpuMsPerRequest[api] ?? 0) + (figure.cpuMsPerRequest.postgres ?? 0) + (figure.cpuMsPerRequest['redis-server'] ?? 0);
+  return {
+    rounds,
+    ours,
+    theirs,
+    ratio: throughputRatio(ours, theirs),
+    cpuMsPerRequest: { ours: serving(ours, ctx.api.name), theirs: serving(theirs, comparedApi.name) },
+  };
 }
 
 /** The baselines must answer the same request with the same body, or the ratio means nothing. */

@@ -57,6 +57,8 @@ export interface DrainResults {
   distinctImages: boolean;
   /** False for the drain on a worker without the product's node flags (the A/B; not a figure of the product). */
   productFlags: boolean;
+  /** The org's image policy required the images' cosign signature (checked on every validation). */
+  signatures?: boolean;
   validationsPerSec: Spread;
   failed: number;
   workerPeakRssMB: number;
@@ -199,19 +201,40 @@ async function measureDrains(
   ctx: BenchContext,
   queue: Queue,
 ): Promise<{ drains: DrainResults[]; floors: FloorResults[]; floorRatios: FloorRatio[] }> {
-  const { templates, drainConcurrencies, sameImageDrain, defaultConcurrency } = ctx.options.validation;
+  const { templates, drainConcurrencies, sameImageDrain, signatureDrain, defaultConcurrency } = ctx.options.validation;
   const distinct = ctx.images.refs.slice(0, templates);
-  const floor = new FloorRecorder(ctx, distinct, defaultConcurrency);
+  const floor = new FloorRecorder(ctx, distinct, defaultConcurrency, signatureDrain);
   const cells = [
     ...drainConcurrencies.flatMap((concurrency) => [
-      { label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true, productFlags: true },
+      { label: `drain c${concurrency}`, concurrency, images: distinct, distinctImages: true, signatures: false, productFlags: true },
       // The A/B of the product's node flags: the same drain right after, on a worker without them.
       ...(concurrency === defaultConcurrency && PRODUCT_NODE_FLAGS.worker.length
-        ? [{ label: `drain c${concurrency} (no flags)`, concurrency, images: distinct, distinctImages: true, productFlags: false }]
+        ? [{ label: `drain c${concurrency} (no flags)`, concurrency, images: distinct, distinctImages: true, signatures: false, productFlags: false }]
         : []),
     ]),
+    ...(signatureDrain
+      ? [
+          {
+            label: `drain c${defaultConcurrency}, signatures required`,
+            concurrency: defaultConcurrency,
+            images: distinct,
+            distinctImages: true,
+            signatures: true,
+            productFlags: true,
+          },
+        ]
+      : []),
     ...(sameImageDrain
-      ? [{ label: `drain c${defaultConcurrency}, one image`, concurrency: defaultConcurrency, images: distinct.map(() => distinct[0]), distinctImages: false, productFlags: true }]
+      ? [
+          {
+            label: `drain c${defaultConcurrency}, one image`,
+            concurrency: defaultConcurrency,
+            images: distinct.map(() => distinct[0]),
+            distinctImages: false,
+            signatures: false,
+            productFlags: true,
+          },
+        ]
       : []),
   ];
   const runs = new Map(
@@ -224,6 +247,7 @@ async function measureDrains(
       const record = runs.get(cell.label)!;
       await withWorker(ctx, cell.concurrency, async (worker) => {
         await queue.pause();
+        if (cell.signatures) await putImagePolicy(ctx, orgId, ctx.images.signaturePolicy);
         await createMany(ctx, orgId, cell.images);
         worker.resetPeak();
         const before = snapshotCpu();
@@ -248,15 +272,30 @@ async function measureDrains(
       templates: cell.images.length,
       distinctImages: cell.distinctImages,
       productFlags: cell.productFlags,
+      ...(cell.signatures ? { signatures: true } : {}),
       validationsPerSec: spread(record.rates),
       failed: record.failed,
       workerPeakRssMB: Math.max(...record.peaks),
       cpuMsPerValidation: Object.fromEntries(Object.entries(record.cpu).map(([role, seconds]) => [role, (seconds * 1000) / record.count])),
     };
   });
-  const atDefault = cells.find((cell) => cell.distinctImages && cell.productFlags && cell.concurrency === defaultConcurrency);
-  const floorRatios = atDefault ? [floor.ratio(defaultConcurrency, runs.get(atDefault.label)!.rates)] : [];
+  const atDefault = (signatures: boolean) =>
+    cells.find((cell) => cell.distinctImages && cell.productFlags && cell.signatures === signatures && cell.concurrency === defaultConcurrency);
+  const floorRatios = [false, true].flatMap((signatures) => {
+    const cell = atDefault(signatures);
+    return cell ? [floor.ratio(defaultConcurrency, runs.get(cell.label)!.rates, signatures)] : [];
+  });
   return { drains, floors: floor.results(), floorRatios };
+}
+
+/** Sets the org's image policy through the API (before its templates exist: it queues nothing). */
+async function putImagePolicy(ctx: BenchContext, orgId: string, policy: BenchContext['images']['signaturePolicy']): Promise<void> {
+  const response = await fetch(`${ctx.api.url}/api/v1beta1/orgs/${orgId}/image-policy`, {
+    method: 'PUT',
+    headers: { ...(await authHeaders(ctx, orgId)), 'content-type': 'application/json' },
+    body: JSON.stringify(policy),
+  });
+  if (response.status !== 200) throw new Error(`PUT image-policy answered ${response.status}: ${await response.text()}`);
 }
 
 async function measureSkopeo(ctx: BenchContext): Promise<SkopeoResults[]> {

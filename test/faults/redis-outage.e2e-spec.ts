@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadTestEnvironment } from '../support/environment';
 import { imageReference } from '../support/images/image-description';
 import { waitUntil } from '../support/processes/wait-until';
+import { inParallel } from '../support/in-parallel';
 import { validTemplateBody } from '../support/template-requests';
 import { FaultSandbox, startFaultSandbox } from '../support/built/fault-sandbox';
 import { HttpAnswer, httpRequest } from '../support/built/api-client';
@@ -82,17 +83,3 @@ describe('Redis outage during a burst of creates (built processes)', () => {
     expect(await sandbox.canaryLeaks()).toEqual([]);
   });
 });
-
-/** Runs `work(0..count-1)` with at most `limit` in flight; results in index order. */
-async function inParallel<T>(count: number, limit: number, work: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < count) {
-      const index = next++;
-      results[index] = await work(index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
-  return results;
-}

@@ -17,6 +17,7 @@ import { LedgerEntry, ProcessLedger } from './processes/process-ledger';
 import { startReaper } from './processes/reaper';
 import { RegistryTarget, pushStandardImages } from './images/push-image';
 import type { StandardImages } from './images/standard-images';
+import { findPgBouncer, startPgBouncer } from './services/pgbouncer';
 import { findPostgresBinDir, startPostgres } from './services/postgres';
 import { startRedis } from './services/redis';
 import {
@@ -52,6 +53,11 @@ export interface TestEnvironmentDescription {
   postgresUrl: string;
   /** Same server, `postgres` database (CREATE DATABASE for a suite that wants its own). */
   postgresAdminUrl: string;
+  /**
+   * A transaction-mode PgBouncer in front of that server (every database, user postgres):
+   * the `pgbouncer` jest project routes the product through it (database-route.ts).
+   */
+  pgbouncer: { host: string; port: number; postgresPort: number };
   /** `redis://127.0.0.1:PORT` */
   redisUrl: string;
   /** The test CA certificate (PEM); every registry and the token issuer chain to it. */
@@ -143,10 +149,12 @@ export async function startTestEnvironment(options: TestEnvironmentOptions = {})
         ),
       ] as const),
     );
-    const [postgres, redis, certificates, [anonymous, basic, token]] = await settleAll([
-      startPostgres(baseDir, { ledger }).then((instance) => {
+    const [{ instance: postgres, pgbouncer }, redis, certificates, [anonymous, basic, token]] = await settleAll([
+      startPostgres(baseDir, { ledger }).then(async (instance) => {
         stoppers.push(() => instance.stop());
-        return instance;
+        const pgbouncer = await startPgBouncer(baseDir, { postgresPort: instance.port, ledger });
+        stoppers.push(() => pgbouncer.stop());
+        return { instance, pgbouncer };
       }),
       startRedis(baseDir, { ledger }).then((instance) => {
         stoppers.push(() => instance.stop());
@@ -169,6 +177,7 @@ export async function startTestEnvironment(options: TestEnvironmentOptions = {})
       baseDir,
       postgresUrl: postgres.url,
       postgresAdminUrl: postgres.adminUrl,
+      pgbouncer: { host: pgbouncer.host, port: pgbouncer.port, postgresPort: pgbouncer.postgresPort },
       redisUrl: redis.url,
       caFile: certificates.caCert,
       caDir: certificates.dir,
@@ -203,6 +212,7 @@ async function requireAllExecutables(): Promise<void> {
   const checks = await Promise.allSettled([
     ...Object.entries(REQUIRED_EXECUTABLES).map(([executable, pkg]) => requireExecutable(executable, pkg)),
     Promise.resolve().then(findPostgresBinDir),
+    findPgBouncer(),
   ]);
   const missing = checks
     .filter((check): check is PromiseRejectedResult => check.status === 'rejected')

@@ -8,12 +8,19 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { migrate } from '@app/db';
 import type { TestEnvironmentDescription } from './environment';
+import { REDIS_DATABASES } from './services/redis';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
 
-/** Applies the project's migrations (prisma/migrations) to the database at `databaseUrl`. */
+/** DATABASE_STATEMENT_TIMEOUT's default, which `npm run db:migrate` stores as the role's setting. */
+const STATEMENT_TIMEOUT_MS = 5_000;
+
+/**
+ * Applies the project's migrations (prisma/migrations) to the database at `databaseUrl` (a
+ * direct one: the migrator holds an advisory lock), as `npm run db:migrate` does.
+ */
 export async function migrateDatabase(databaseUrl: string): Promise<void> {
-  await migrate(databaseUrl, MIGRATIONS_DIR);
+  await migrate(databaseUrl, MIGRATIONS_DIR, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
 }
 
 /** A new database on the shared Postgres server, migrated; returns its URL. */
@@ -32,12 +39,12 @@ export async function createIsolatedDatabase(env: TestEnvironmentDescription): P
   return url.toString();
 }
 
-/** A Redis logical database of its own (1–15), so queues of different suites never mix. */
+/** A Redis logical database of its own (1 to REDIS_DATABASES - 1), so queues of different suites never mix. */
 export async function allocateRedisDatabase(env: TestEnvironmentDescription): Promise<string> {
   const redis = new IORedis(env.redisUrl);
   try {
     const n = await redis.incr('test:redis-db-counter');
-    if (n > 15) throw new Error('more than 15 isolated Redis databases requested in one run');
+    if (n >= REDIS_DATABASES) throw new Error(`more than ${REDIS_DATABASES - 1} isolated Redis databases requested in one run`);
     return `${env.redisUrl}/${n}`;
   } finally {
     redis.disconnect();

@@ -4,8 +4,12 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { DatabaseHealth, DbModule } from '@app/db';
 import { QueueModule, RedisHealth, ValidationQueueProducer } from '@app/queue';
+import { ImagePolicyModule } from './image-policy/image-policy.module';
+import { EventsModule } from './events/events.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { RegistryCredentialsModule } from './registry-credentials/registry-credentials.module';
 import { TemplatesModule } from './templates/templates.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class ApiModule {
@@ -18,6 +22,10 @@ export class ApiModule {
         HealthModule.forRoot({ imports: [DbModule, QueueModule], probes: [DatabaseHealth, RedisHealth], metricsSources: [ValidationQueueProducer] }),
         OpenApiModule,
         TemplatesModule,
+        RegistryCredentialsModule,
+        ImagePolicyModule,
+        EventsModule,
+        WebhooksModule,
       ],
     };
   }

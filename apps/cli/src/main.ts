@@ -4,21 +4,21 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@app/config';
-import { RegistryTokenCipher } from '@app/crypto';
+import { RegistryTokenCipher, WebhookSecretCipher } from '@app/crypto';
 import { migrate, TokenRotationRepository } from '@app/db';
 import { issueDevToken } from './dev-token';
 import { KeyRotationModule } from './key-rotation.module';
-import { rotateRegistryTokens } from './key-rotation';
+import { RotationReport, rotateCredentialSecrets, rotateRegistryTokens, rotateWebhookSecrets } from './key-rotation';
 
 /**
  * Operator commands: `migrate` (npm run db:migrate), `token` (npm run token) and
  * `rotate-keys` (npm run keys:rotate).
  */
 const USAGE = `usage:
-  migrate                                   apply prisma/migrations to DATABASE_URL
+  migrate                                   apply prisma/migrations to DATABASE_DIRECT_URL (else DATABASE_URL)
   token --org <id> [--org <id>…] [--sub <uuid>] [--expires 12h]
                                             print a development access token
-  rotate-keys                               re-encrypt stored registry tokens under the primary key`;
+  rotate-keys                               re-encrypt stored registry tokens, credential secrets and webhook secrets under the primary key`;
 
 /** The project's prisma/migrations, from the source tree or from dist/. */
 function findUp(start: string, relative: string): string {
@@ -35,7 +35,10 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       const config = loadConfig('migrate');
       const migrationsDir = findUp(__dirname, 'prisma/migrations');
-      const result = await migrate(config.database.url, migrationsDir, (line) => process.stdout.write(`${line}\n`));
+      const result = await migrate(config.database.directUrl, migrationsDir, {
+        log: (line) => process.stdout.write(`${line}\n`),
+        statementTimeoutMs: config.database.statementTimeoutMs,
+      });
       process.stdout.write(
         `migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already up to date\n`,
       );
@@ -55,14 +58,16 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfig('rotate-keys');
       const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(config), { logger: ['error'] });
       try {
-        const report = await rotateRegistryTokens(app.get(TokenRotationRepository), app.get(RegistryTokenCipher), (line) =>
-          process.stdout.write(`${line}\n`),
-        );
-        process.stdout.write(
-          `keys:rotate: ${report.scanned} tokens scanned, ${report.reencrypted} re-encrypted, ` +
-            `${report.alreadyCurrent} already under the primary key, ${report.changedMeanwhile} changed meanwhile, ${report.failed} failed\n`,
-        );
-        if (report.failed > 0) process.exitCode = 1;
+        const log = (line: string) => process.stdout.write(`${line}\n`);
+        const repository = app.get(TokenRotationRepository);
+        const registryCipher = app.get(RegistryTokenCipher);
+        const tokens = await rotateRegistryTokens(repository, registryCipher, log);
+        log(rotationSummary(tokens, 'tokens'));
+        const credentials = await rotateCredentialSecrets(repository, registryCipher, log);
+        log(rotationSummary(credentials, 'registry credential secrets'));
+        const webhooks = await rotateWebhookSecrets(repository, app.get(WebhookSecretCipher), log);
+        log(rotationSummary(webhooks, 'webhook secrets'));
+        if (tokens.failed + credentials.failed + webhooks.failed > 0) process.exitCode = 1;
       } finally {
         await app.close();
       }
@@ -71,6 +76,13 @@ async function main(argv: string[]): Promise<void> {
     default:
       throw new Error(USAGE);
   }
+}
+
+function rotationSummary(report: RotationReport, what: string): string {
+  return (
+    `keys:rotate: ${report.scanned} ${what} scanned, ${report.reencrypted} re-encrypted, ` +
+    `${report.alreadyCurrent} already under the primary key, ${report.changedMeanwhile} changed meanwhile, ${report.failed} failed`
+  );
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

@@ -4,12 +4,20 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { HealthModule, ObservabilityModule, ServiceMetrics } from '@app/common';
 import { CryptoModule } from '@app/crypto';
 import { DatabaseHealth, DbModule } from '@app/db';
-import { QueueModule, RedisHealth, RegistryHostGateModule, ValidationQueueProducer } from '@app/queue';
+import { QueueModule, RedisHealth, RegistryHostGateModule, ValidationQueueProducer, WebhookDeliveryProducer } from '@app/queue';
+import { ecrMinterProvider } from './credentials/ecr-minter.provider';
+import { EcrPasswordCache } from './credentials/ecr-password-cache';
+import { RegistryCredentialResolver } from './credentials/registry-credential-resolver';
+import { EventRetention } from './events/event-retention';
 import { RevalidationScheduler } from './revalidation/revalidation-scheduler';
 import { OutboxSweeper } from './sweep/outbox-sweeper';
 import { registryClientProvider } from './validation/registry-client.provider';
 import { TemplateValidationProcessor } from './validation/template-validation.processor';
 import { TemplateValidationService } from './validation/template-validation.service';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookSender } from './webhooks/webhook-sender';
 
 @Module({})
 export class WorkerModule {
@@ -27,10 +35,24 @@ export class WorkerModule {
         HealthModule.forRoot({
           imports: [DbModule, QueueModule],
           probes: [DatabaseHealth, RedisHealth],
-          metricsSources: [ValidationQueueProducer],
+          metricsSources: [ValidationQueueProducer, WebhookDeliveryProducer],
         }),
       ],
-      providers: [registryClientProvider, TemplateValidationService, TemplateValidationProcessor, OutboxSweeper, RevalidationScheduler],
+      providers: [
+        registryClientProvider,
+        ecrMinterProvider,
+        EcrPasswordCache,
+        RegistryCredentialResolver,
+        TemplateValidationService,
+        TemplateValidationProcessor,
+        OutboxSweeper,
+        RevalidationScheduler,
+        EventRetention,
+        WebhookSender,
+        WebhookDeliveryService,
+        WebhookDeliveryProcessor,
+        WebhookDispatcher,
+      ],
     };
   }
 }

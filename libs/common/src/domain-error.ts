@@ -6,9 +6,12 @@ export enum ErrorCode {
   ValidationError = 'validation_error',
   QuotaExceeded = 'quota_exceeded',
   Conflict = 'conflict',
+  /** A registry credential that templates still use cannot be deleted. */
+  CredentialInUse = 'credential_in_use',
   PayloadTooLarge = 'payload_too_large',
   IdempotencyMismatch = 'idempotency_key_mismatch',
   RateLimited = 'rate_limited',
+  TooManyStreams = 'too_many_streams',
   Unavailable = 'unavailable',
   InternalError = 'internal_error',
 }
@@ -20,9 +23,11 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.ValidationError]: 400,
   [ErrorCode.QuotaExceeded]: 400,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.CredentialInUse]: 409,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.IdempotencyMismatch]: 422,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.TooManyStreams]: 429,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.InternalError]: 500,
 };

@@ -29,4 +29,19 @@ describe('mapError', () => {
     const prismaShape = { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable' } } } };
     expect(isDatabaseUnavailable(prismaShape)).toBe(true);
   });
+
+  it('recognises PgBouncer failing to reach Postgres, and a query that got no answer in time, as 503', () => {
+    const pooler = (message: string) => ({ severity: 'FATAL', code: '08P01', message });
+    for (const message of [
+      'server login has been failing, try again later (server_login_retry)',
+      'query_wait_timeout',
+      'no more connections allowed (max_client_conn)',
+    ]) {
+      const prismaShape = { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'postgres', ...pooler(message) } } } };
+      expect(isDatabaseUnavailable(prismaShape)).toBe(true);
+      expect(mapError(pooler(message), 'r')).toMatchObject({ status: 503, body: { code: 'unavailable' } });
+    }
+    expect(isDatabaseUnavailable(new Error('Query read timeout'))).toBe(true);
+    expect(isDatabaseUnavailable(pooler('invalid frontend message type 0'))).toBe(false);
+  });
 });

@@ -54,6 +54,13 @@ const UNAVAILABLE_MESSAGES = [
   /Connection terminated unexpectedly/i,
   /the database system is (starting up|shutting down)/i,
   /Client has encountered a connection error/i,
+  // pg's query_timeout: no answer in time (e.g. queued in PgBouncer while no server connection can be made)
+  /Query read timeout/i,
+  // PgBouncer's own errors (SQLSTATE 08P01) while it cannot reach Postgres or is full
+  /server login has been failing/i,
+  /query_wait_timeout/i,
+  /no more connections allowed \(max_client_conn\)/i,
+  /server conn crashed/i,
 ];
 /** Prisma driver-adapter error kinds that mean the database is away, not that the query is wrong. */
 const UNAVAILABLE_KINDS = ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist'];

@@ -9,8 +9,10 @@ describe('createLogger redaction', () => {
     logger.info({ req: { headers: { authorization: 'Bearer eyJ.secret.sig' } } }, 'request');
     logger.info({ body: { oci_registry_token: 'ghp_secret' }, oci_registry_token: 'ghp_secret2', password: 'p4ss', token: 't0k' }, 'values');
     logger.info({ headers: { authorization: 'Basic dXNlcjpwYXNz' } }, 'outbound');
+    logger.info({ body: { secret: 'cred-s3cret', aws_secret_access_key: 'aws-s3cret' }, credentials: { secretAccessKey: 'sdk-s3cret', sessionToken: 'sess-t0k' } }, 'credentials');
     const text = lines.join('');
-    for (const secret of ['eyJ.secret.sig', 'ghp_secret', 'ghp_secret2', 'p4ss', 't0k', 'dXNlcjpwYXNz']) expect(text).not.toContain(secret);
+    const secrets = ['eyJ.secret.sig', 'ghp_secret', 'ghp_secret2', 'p4ss', 't0k', 'dXNlcjpwYXNz', 'cred-s3cret', 'aws-s3cret', 'sdk-s3cret', 'sess-t0k'];
+    for (const secret of secrets) expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
   });
 });

@@ -20,6 +20,17 @@ export const REDACTED_LOG_PATHS = [
   '*.oci_registry_token',
   '*.*.oci_registry_token',
   'body.oci_registry_token',
+  // registry credentials' secrets (the API's field names, and the AWS SDK's)
+  'secret',
+  '*.secret',
+  'body.secret',
+  'aws_secret_access_key',
+  '*.aws_secret_access_key',
+  'body.aws_secret_access_key',
+  'secretAccessKey',
+  '*.secretAccessKey',
+  'sessionToken',
+  '*.sessionToken',
 ];
 
 /** `destination` lets tests capture lines; by default pino writes to stdout. */

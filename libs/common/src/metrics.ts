@@ -58,6 +58,14 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly backgroundTaskDuration = new Histogram({
+    name: 'background_task_duration_seconds',
+    help: "Duration of one run of a worker's periodic task (outbox-sweep, revalidation)",
+    labelNames: ['task'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   readonly rateLimitBypassed = new Counter({
     name: 'rate_limit_bypassed_total',
     help: 'Requests let through without a rate limit because Redis could not be reached',
@@ -89,6 +97,67 @@ export class ServiceMetrics {
   readonly registryHostPauses = new Counter({
     name: 'registry_host_pauses_total',
     help: 'Registry hosts paused for every worker after a 429 with Retry-After',
+    registers: [this.registry],
+  });
+
+  readonly eventsWritten = new Counter({
+    name: 'events_written_total',
+    help: 'Events appended to the event log, by type (in the transaction of their change)',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventStreams = new Gauge({
+    name: 'event_stream_connections',
+    help: 'Open Server-Sent Events streams of this API process',
+    registers: [this.registry],
+  });
+
+  readonly eventStreamsClosed = new Counter({
+    name: 'event_stream_disconnects_total',
+    help: 'Event streams that ended, by reason (client, slow_reader, shutdown, error)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventStreamsRefused = new Counter({
+    name: 'event_streams_refused_total',
+    help: 'Event streams refused with 429 because the caller had EVENT_STREAMS_PER_CALLER open',
+    registers: [this.registry],
+  });
+
+  readonly webhookAttempts = new Counter({
+    name: 'webhook_delivery_attempts_total',
+    help: 'Webhook delivery attempts by outcome (succeeded, http_error, gone, network_error, timeout, blocked)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'webhook_deliveries_total',
+    help: 'Webhook deliveries that ended, by outcome (delivered, failed, cancelled)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookAttemptDuration = new Histogram({
+    name: 'webhook_delivery_attempt_duration_seconds',
+    help: 'Time of one webhook delivery attempt (connect, send, response headers and up to 1 KiB of body)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveryLatency = new Histogram({
+    name: 'webhook_delivery_latency_seconds',
+    help: 'From the event to its successful delivery (retries included)',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400],
+    registers: [this.registry],
+  });
+
+  readonly webhookQueueJobs = new Gauge({
+    name: 'webhook_delivery_queue_jobs',
+    help: 'Webhook delivery jobs by state (waiting, active, delayed, failed)',
+    labelNames: ['state'] as const,
     registers: [this.registry],
   });
 

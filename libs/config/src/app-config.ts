@@ -3,6 +3,7 @@ import {
   boolean,
   ConfigError,
   duration,
+  durationList,
   Env,
   hostPortList,
   integer,
@@ -13,68 +14,23 @@ import {
   url,
 } from './env-parsers';
 
-/** Which process is booting: each one requires only the settings it uses. */
-export type ProcessRole = 'api' | 'worker' | 'migrate' | 'rotate-keys' | 'token';
+import { AppConfig, ProcessRole, RawAesKey, RedisConfig } from './app-config.types';
+
+export type { AppConfig, ProcessRole, RawAesKey, RedisConfig } from './app-config.types';
 
 const NEEDS_DATABASE: readonly ProcessRole[] = ['api', 'worker', 'migrate', 'rotate-keys'];
 const NEEDS_REDIS: readonly ProcessRole[] = ['api', 'worker'];
 
-export interface RawAesKey {
-  id: string;
-  key: Buffer;
-}
-
-export interface AppConfig {
-  nodeEnv: 'development' | 'production' | 'test';
-  /** Dev conveniences (generated JWT and encryption keys under dataDir) are allowed. */
-  devMode: boolean;
-  dataDir: string;
-  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
-  database: { url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number };
-  redis: { url: string; commandTimeoutMs: number };
-  auth: {
-    jwksUrl?: string;
-    jwksFile?: string;
-    issuer?: string;
-    audience?: string;
-    orgsClaim: string;
-  };
-  tokenEncryption: { rawKeys: RawAesKey[]; kmsKeyArn?: string };
-  templates: { quotaPerOrg: number };
-  rateLimit: { requestsPerWindow: number; windowMs: number };
-  validation: {
-    concurrency: number;
-    attempts: number;
-    backoffMs: number;
-    sweepIntervalMs: number;
-    sweepMinAgeMs: number;
-    stalledIntervalMs: number;
-    revalidateIntervalMs: number;
-  };
-  worker: { httpPort: number };
-  /** The fleet's GPU nodes: images needing a newer NVIDIA driver fail validation (unset: no driver gate). */
-  gpu: { driverVersion?: string };
-  registry: {
-    insecureHosts: string[];
-    allowedPrivateHosts: string[];
-    caFile?: string;
-    connectTimeoutMs: number;
-    requestTimeoutMs: number;
-    totalTimeoutMs: number;
-    /** Requests in flight to one registry host from all workers together. */
-    maxConcurrencyPerHost: number;
-    /** Longest wait for a permit of a host (or for its pause to end) before a transient rate_limited. */
-    permitTimeoutMs: number;
-    /** A permit's lease in Redis: a crashed worker's permits lapse after this. */
-    permitLeaseMs: number;
-  };
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
-}
+/** Where `npm start` keeps the demo registry (its CA, storage, signing key): under DATA_DIR. */
+export const DEMO_REGISTRY_DIR = 'demo-registry';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+
+/** About 5 s, 30 s, 2 min, 10 min, 30 min and 1 h after a failure, then every 2 h for a day in all. */
+export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = [5 * SECOND, 30 * SECOND, 2 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, ...new Array<number>(11).fill(2 * HOUR)];
 
 /**
  * Reads and validates the environment once. The only place in the code base that reads
@@ -83,6 +39,7 @@ const DAY = 24 * HOUR;
 export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const devMode = nodeEnv !== 'production';
+  const databaseUrl = urlFor(role, NEEDS_DATABASE, env, 'DATABASE_URL', POSTGRES_PROTOCOLS);
   const config: AppConfig = {
     nodeEnv,
     devMode,
@@ -94,13 +51,14 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       trustProxy: boolean(env, 'TRUST_PROXY', false),
     },
     database: {
-      url: urlFor(role, NEEDS_DATABASE, env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+      url: databaseUrl,
+      directUrl: url(env, 'DATABASE_DIRECT_URL', POSTGRES_PROTOCOLS) ?? databaseUrl,
       poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
       connectTimeoutMs: duration(env, 'DATABASE_CONNECT_TIMEOUT', 3 * SECOND, 100, MINUTE),
       statementTimeoutMs: duration(env, 'DATABASE_STATEMENT_TIMEOUT', 5 * SECOND, 100, 10 * MINUTE),
     },
     redis: {
-      url: urlFor(role, NEEDS_REDIS, env, 'REDIS_URL', ['redis:', 'rediss:']),
+      ...redisLocation(role, env),
       commandTimeoutMs: duration(env, 'REDIS_COMMAND_TIMEOUT', 2 * SECOND, 100, MINUTE),
     },
     auth: {
@@ -115,6 +73,12 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       kmsKeyArn: optionalString(env, 'TOKEN_KMS_KEY_ARN'),
     },
     templates: { quotaPerOrg: integer(env, 'TEMPLATE_QUOTA_PER_ORG', 100, 1, 1_000_000) },
+    registryCredentials: { quotaPerOrg: integer(env, 'REGISTRY_CREDENTIAL_QUOTA_PER_ORG', 50, 1, 100_000) },
+    aws: {
+      ecrEndpoint: url(env, 'AWS_ENDPOINT_URL_ECR', ['https:', 'http:']),
+      stsEndpoint: url(env, 'AWS_ENDPOINT_URL_STS', ['https:', 'http:']),
+      caBundleFile: optionalString(env, 'AWS_CA_BUNDLE'),
+    },
     rateLimit: {
       requestsPerWindow: integer(env, 'RATE_LIMIT_REQUESTS', 600, 0, 10_000_000),
       windowMs: duration(env, 'RATE_LIMIT_WINDOW', MINUTE, SECOND, HOUR),
@@ -130,6 +94,20 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
     },
     worker: { httpPort: integer(env, 'WORKER_HTTP_PORT', 3001, 0, 65535) },
     gpu: { driverVersion: driverVersion(env, 'GPU_DRIVER_VERSION') },
+    events: {
+      retentionMs: duration(env, 'EVENT_RETENTION', 90 * DAY, HOUR, 10 * 365 * DAY),
+      streamsPerCaller: integer(env, 'EVENT_STREAMS_PER_CALLER', 5, 1, 1000),
+      heartbeatMs: duration(env, 'EVENT_STREAM_HEARTBEAT', 15 * SECOND, 100, 10 * MINUTE),
+    },
+    webhooks: {
+      quotaPerOrg: integer(env, 'WEBHOOK_QUOTA_PER_ORG', 10, 1, 10_000),
+      allowedPrivateHosts: hostPortList(env, 'WEBHOOK_ALLOWED_PRIVATE_HOSTS'),
+      caFile: optionalString(env, 'WEBHOOK_CA_FILE'),
+      timeoutMs: duration(env, 'WEBHOOK_TIMEOUT', 10 * SECOND, 100, MINUTE),
+      retryDelaysMs: durationList(env, 'WEBHOOK_RETRY_DELAYS', DEFAULT_WEBHOOK_RETRY_DELAYS_MS, 1, DAY),
+      disableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', 3 * DAY, 1, 365 * DAY),
+      concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 16, 1, 1024),
+    },
     registry: {
       insecureHosts: hostPortList(env, 'REGISTRY_INSECURE_HOSTS'),
       allowedPrivateHosts: hostPortList(env, 'REGISTRY_ALLOWED_PRIVATE_HOSTS'),
@@ -146,8 +124,45 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       pretty: logPretty(env, nodeEnv),
     },
   };
+  const demoRegistry = demoRegistryOf(env, 'DEMO_REGISTRY', config);
+  if (demoRegistry) config.demoRegistry = demoRegistry;
   checkProductionRequirements(role, config);
   return config;
+}
+
+const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'];
+
+/**
+ * REDIS_URL, or REDIS_SENTINELS with REDIS_SENTINEL_NAME (ioredis asks the Sentinels for the
+ * current primary and follows a failover). Exactly one of the two for the roles that use Redis.
+ */
+function redisLocation(role: ProcessRole, env: Env): Pick<RedisConfig, 'url' | 'sentinel'> {
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const sentinels = hostPortList(env, 'REDIS_SENTINELS');
+  const name = optionalString(env, 'REDIS_SENTINEL_NAME');
+  if (redisUrl && sentinels.length) {
+    throw new ConfigError(
+      'REDIS_URL',
+      'and REDIS_SENTINELS are both set: give REDIS_URL for one Redis, or REDIS_SENTINELS (with REDIS_SENTINEL_NAME) for a Sentinel-managed one',
+    );
+  }
+  if (sentinels.length && !name) {
+    throw new ConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS: the name of the primary the Sentinels monitor');
+  }
+  if (name && !sentinels.length) throw new ConfigError('REDIS_SENTINEL_NAME', 'is set but REDIS_SENTINELS is not');
+  if (sentinels.length) return { url: '', sentinel: { sentinels: sentinels.map((entry) => parseHostPort('REDIS_SENTINELS', entry)), name: name! } };
+  if (!redisUrl && NEEDS_REDIS.includes(role)) {
+    throw new ConfigError('REDIS_URL', 'is required but not set (or REDIS_SENTINELS with REDIS_SENTINEL_NAME)');
+  }
+  return { url: redisUrl ?? '' };
+}
+
+/** `host:port` (already checked by hostPortList); IPv6 brackets removed, as ioredis wants the bare address. */
+function parseHostPort(name: string, entry: string): { host: string; port: number } {
+  const separator = entry.lastIndexOf(':');
+  const port = Number(entry.slice(separator + 1));
+  if (port < 1 || port > 65535) throw new ConfigError(name, `entries must have a port between 1 and 65535, got "${entry}"`);
+  return { host: entry.slice(0, separator).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 /** Required for the roles that connect to it; '' (unused) for the others. */
@@ -183,6 +198,15 @@ function driverVersion(env: Env, name: string): string | undefined {
     throw new ConfigError(name, `must be an NVIDIA driver version such as 550.54.15 (as nvidia-smi prints it), got "${value.slice(0, 40)}"`);
   }
   return value;
+}
+
+/** `DEMO_REGISTRY=127.0.0.1:5443`, set by `npm start` in development; refused in production. */
+function demoRegistryOf(env: Env, name: string, config: AppConfig): AppConfig['demoRegistry'] {
+  const [host, ...more] = hostPortList(env, name);
+  if (host === undefined) return undefined;
+  if (!config.devMode) throw new ConfigError(name, 'is the development demo registry of `npm start`; unset it when NODE_ENV=production');
+  if (more.length > 0) throw new ConfigError(name, 'takes one host:port');
+  return { host, caFile: path.join(config.dataDir, DEMO_REGISTRY_DIR, 'ca.crt') };
 }
 
 function logPretty(env: Env, nodeEnv: AppConfig['nodeEnv']): boolean {

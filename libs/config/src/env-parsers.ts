@@ -65,6 +65,18 @@ export function duration(env: Env, name: string, fallbackMs: number, minMs: numb
   return ms;
 }
 
+/** A comma-separated list of durations (`5s,30s,2m`); `2h*11` repeats one. Returns milliseconds. */
+export function durationList(env: Env, name: string, fallbackMs: readonly number[], minMs: number, maxMs: number): number[] {
+  if (optionalString(env, name) === undefined) return [...fallbackMs];
+  const delays = list(env, name).flatMap((entry) => {
+    const [value, times = '1'] = entry.split('*');
+    if (!/^\d{1,3}$/.test(times) || Number(times) < 1) throw new ConfigError(name, `repeats must be written as 2h*11, got "${entry}"`);
+    return new Array<number>(Number(times)).fill(duration({ [name]: value }, name, 0, minMs, maxMs));
+  });
+  if (delays.length > 100) throw new ConfigError(name, `must list at most 100 delays, got ${delays.length}`);
+  return delays;
+}
+
 /** A comma-separated list; empty entries are dropped. */
 export function list(env: Env, name: string): string[] {
   const raw = optionalString(env, name);

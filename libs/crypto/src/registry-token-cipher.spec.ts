@@ -1,4 +1,5 @@
-import { rawAesKeyrings, RegistryTokenCipher } from './registry-token-cipher';
+import { rawAesKeyrings } from './keyrings';
+import { RegistryTokenCipher } from './registry-token-cipher';
 
 const key = (id: string, fill: number) => ({ id, key: Buffer.alloc(32, fill) });
 
@@ -43,5 +44,17 @@ describe('RegistryTokenCipher', () => {
   it('fails cleanly on garbage', async () => {
     const cipher = new RegistryTokenCipher(rawAesKeyrings([key('k1', 1)]));
     await expect(cipher.decrypt(Buffer.from('not a message'), context)).rejects.toThrow(/could not be decrypted/);
+  });
+
+  it("binds a registry credential's secret to its org, its id and its kind", async () => {
+    const cipher = new RegistryTokenCipher(rawAesKeyrings([key('k1', 1)]));
+    const credential = { orgId: 'org-1', credentialId: '6f1d3c1e-0000-4000-8000-00000000000a', kind: 'basic' as const };
+    const ciphertext = await cipher.encrypt('credential-secret', credential);
+    await expect(cipher.decrypt(ciphertext, credential)).resolves.toBe('credential-secret');
+    await expect(cipher.decrypt(ciphertext, { ...credential, credentialId: '6f1d3c1e-0000-4000-8000-00000000000b' })).rejects.toThrow(
+      /credential_id" does not match this registry credential/,
+    );
+    await expect(cipher.decrypt(ciphertext, { ...credential, kind: 'aws_ecr' })).rejects.toThrow(/purpose/);
+    await expect(cipher.decrypt(ciphertext, { orgId: 'org-1', templateId: credential.credentialId })).rejects.toThrow(/encryption context/);
   });
 });

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
+import { EventNotificationListener } from './events/event-notification.listener';
+import { EventRepository } from './events/event.repository';
 import { IdempotencyRepository } from './idempotency.repository';
+import { ImagePolicyRepository } from './image-policy.repository';
 import { PrismaService } from './prisma.service';
+import { RegistryCredentialRepository } from './registry-credential.repository';
+import { RegistryCredentialUseRepository } from './registry-credential-use.repository';
 import { TemplateReadRepository } from './template-read.repository';
 import { TemplateValidationRepository } from './template-validation.repository';
 import { TemplateWriteRepository } from './template-write.repository';
 import { TokenRotationRepository } from './token-rotation.repository';
 import { ValidationOutboxRepository } from './validation-outbox.repository';
+import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
+import { WebhookRepository } from './webhooks/webhook.repository';
 
 const REPOSITORIES = [
   TemplateReadRepository,
@@ -15,6 +22,13 @@ const REPOSITORIES = [
   ValidationOutboxRepository,
   TokenRotationRepository,
   IdempotencyRepository,
+  RegistryCredentialRepository,
+  RegistryCredentialUseRepository,
+  ImagePolicyRepository,
+  EventRepository,
+  EventNotificationListener,
+  WebhookRepository,
+  WebhookDeliveryRepository,
 ];
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */

@@ -1,16 +1,25 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER } from '@app/common';
 import { PrismaClient } from './generated/prisma/client';
 
 /**
- * The Prisma 7 client over node-postgres. Connections fail fast (connect timeout) and
- * statements are bounded (statement_timeout), so a sick database turns into 503s rather
- * than hanging requests.
+ * The Prisma 7 client over node-postgres. Connections fail fast (connect timeout) and a
+ * statement that never answers is given up (query timeout), so a sick database turns into
+ * 503s rather than hanging requests.
+ *
+ * DATABASE_URL may be a transaction-mode PgBouncer, which hands each transaction (each
+ * statement, outside one) to any server connection. So nothing here outlives a transaction:
+ * - statements are unnamed (no `statementNameGenerator`, no `name:`): a named prepared
+ *   statement lives on one server connection, and the next transaction may land on another
+ *   ("prepared statement … does not exist" / "already exists");
+ * - no session settings: `statement_timeout` is the role's default in the database, set by
+ *   the migrator (`ALTER ROLE … IN DATABASE … SET`, from DATABASE_STATEMENT_TIMEOUT), so every
+ *   server session has it at no cost per query; PgBouncer 1.18 refuses it as a startup parameter;
+ * - session features (advisory locks, LISTEN) go through DATABASE_DIRECT_URL, never this pool.
  *
  * The same pg pool is exposed as `pool` for the API's hot reads (TemplateReadRepository).
  * Internal to libs/db: apps reach the database only through the repositories and
@@ -26,7 +35,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       connectionString: url,
       max: poolSize,
       connectionTimeoutMillis: connectTimeoutMs,
-      statement_timeout: statementTimeoutMs,
+      // Client side, so no session setting: a statement that gets no answer at all within its
+      // statement timeout plus the connect timeout fails (503) and its connection is dropped.
+      // Through PgBouncer that is a statement queued for a server connection that cannot be
+      // made (Postgres down): PgBouncer 1.18 holds the first such one for query_wait_timeout (120 s).
+      query_timeout: statementTimeoutMs + connectTimeoutMs,
       idleTimeoutMillis: 30_000,
     });
     // An idle client lost its connection (the server went away): the pool drops it, and the
@@ -34,15 +47,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     pool.on('error', (error: Error & { code?: string }) =>
       logger.warn({ err: { message: error.message, code: error.code } }, 'idle database connection failed'),
     );
-    super({
-      adapter: new PrismaPg(
-        pool,
-        {
-          // Named statements are prepared once per connection and reused.
-          statementNameGenerator: (query) => `p_${createHash('sha1').update(query.sql).digest('hex').slice(0, 20)}`,
-        },
-      ),
-    });
+    super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
   }
 

@@ -1,9 +1,17 @@
 import { Prisma } from './generated/prisma/client';
 import { AppSpec, TemplateRecord, TemplateStatus, ValidationErrorInfo, StoredValidationReport, ValidationState } from './template.types';
 
-/** The columns every read of a template returns: everything but the encrypted token itself. */
+/**
+ * The columns every read of a template returns: everything but the encrypted token itself.
+ * The username is the inline one, or that of the registry credential the template uses
+ * (`AWS` for an aws_ecr credential, as ECR's own passwords go with).
+ */
 export const PUBLIC_COLUMNS_SQL = `
-  id, org_id, name, description, category, image, oci_registry_username,
+  id, org_id, name, description, category, image, registry_credential_id,
+  CASE WHEN templates.registry_credential_id IS NULL THEN templates.oci_registry_username ELSE (
+    SELECT CASE WHEN c.kind = 'aws_ecr' THEN 'AWS' ELSE c.username END
+    FROM registry_credentials c WHERE c.id = templates.registry_credential_id
+  ) END AS oci_registry_username,
   (oci_registry_token_ciphertext IS NOT NULL) AS has_registry_token, status, apps, created_by,
   created_at, updated_at, spec_version, validation_state, validation_error, validation_report,
   validation_checked_at, validation_attempts`;
@@ -19,6 +27,7 @@ export interface TemplateRow {
   description: string;
   category: string;
   image: string;
+  registry_credential_id: string | null;
   oci_registry_username: string | null;
   has_registry_token: boolean;
   status: TemplateStatus;
@@ -43,6 +52,7 @@ export function toRecord(row: TemplateRow): TemplateRecord {
     description: row.description,
     category: row.category,
     image: row.image,
+    registryCredentialId: row.registry_credential_id,
     ociRegistryUsername: row.oci_registry_username,
     hasRegistryToken: row.has_registry_token,
     status: row.status,

@@ -1,50 +1,69 @@
-import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, someErrorInChain } from '@app/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, METRICS, ServiceMetrics } from '@app/common';
+import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
+import { appendEvents } from './events/event-append';
+import { EventOrigin } from './events/event.types';
 import { Prisma } from './generated/prisma/client';
+import { poolQuery } from './pool-sql';
 import { PrismaService } from './prisma.service';
 import { TemplateReadRepository } from './template-read.repository';
+import { templateCreated, templateDeleted, TemplateFieldsRow, templateUpdated } from './template-events';
 import { CurrentTemplateSpec, NewTemplate, TemplateRecord, TemplateUpdate } from './template.types';
 import { PUBLIC_COLUMNS, TemplateRow, toRecord } from './template-row';
 
-const UNIQUE_VIOLATION = '23505';
+/** The 404 message for a registry credential that does not exist in the org (or no longer does). */
+export const REGISTRY_CREDENTIAL_NOT_FOUND = 'Registry credential not found';
+
+/** The locked row an update plans from: its fields, and the registry of the credential it uses. */
+interface CurrentRow extends TemplateFieldsRow {
+  credential_registry: string | null;
+}
 
 /**
  * The API's writes: create, update, delete, ask for a validation. Prisma's tagged SQL
  * throughout: writes that must be atomic under concurrency are single statements (CTEs,
- * row locks) that the query builder cannot express, so the database decides races.
+ * row locks) that the query builder cannot express, so the database decides races. Each
+ * write appends its event (events/event-append.ts) in the same statement.
  */
 @Injectable()
 export class TemplateWriteRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly reads: TemplateReadRepository,
+    @Inject(METRICS) private readonly metrics: ServiceMetrics,
   ) {}
 
   /**
-   * Inserts the template and takes one unit of the org's quota in one statement: the counter
-   * row's lock serializes racing creates, the unique index decides racing names, and a failure
-   * of either undoes both.
+   * Inserts the template, takes one unit of the org's quota and appends `template.created`
+   * in one statement: the counter row's lock serializes racing creates, the unique index
+   * decides racing names, and a failure of either undoes all three. A registry credential
+   * deleted meanwhile (or of another org) is refused by the foreign key: not found.
    */
-  async create(template: NewTemplate, quota: number): Promise<TemplateRecord> {
+  async create(template: NewTemplate, quota: number, origin: EventOrigin): Promise<TemplateRecord> {
     let rows: TemplateRow[];
     try {
-      rows = await this.prisma.$queryRaw<TemplateRow[]>`
+      const created = await this.prisma.pool.query<TemplateRow>(
+        poolQuery(Prisma.sql`
         WITH quota AS (
           INSERT INTO org_template_counts AS c (org_id, count) VALUES (${template.orgId}, 1)
           ON CONFLICT (org_id) DO UPDATE SET count = c.count + 1 WHERE c.count < ${quota}
-          RETURNING count
-        )
+          RETURNING org_id
+        ), ${appendEvents('quota', [templateCreated(template)], origin)}
         INSERT INTO templates (id, org_id, name, name_key, description, category, image,
-                               oci_registry_username, oci_registry_token_ciphertext, created_by)
+                               oci_registry_username, oci_registry_token_ciphertext, registry_credential_id, created_by)
         SELECT ${template.id}::uuid, ${template.orgId}, ${template.name}, ${template.name.toLowerCase()},
                ${template.description}, ${template.category}, ${template.image},
-               ${template.ociRegistryUsername}, ${template.ociRegistryTokenCiphertext}, ${template.createdBy}::uuid
-        FROM quota
-        RETURNING ${PUBLIC_COLUMNS}`;
+               ${template.ociRegistryUsername}, ${template.ociRegistryTokenCiphertext},
+               ${template.registryCredentialId}::uuid, ${template.createdBy}::uuid
+        FROM quota, event_head
+        RETURNING ${PUBLIC_COLUMNS}`),
+      );
+      rows = created.rows;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, `A template named "${template.name}" already exists in this organization`);
       }
+      if (isForeignKeyViolation(error)) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
       throw error;
     }
     if (rows.length === 0) {
@@ -53,54 +72,78 @@ export class TemplateWriteRepository {
         `This organization has reached its limit of ${quota} templates; delete one to create another`,
       );
     }
+    this.metrics.eventsWritten.inc({ type: 'template.created' });
     return toRecord(rows[0]);
   }
 
-  /** Deletes the row (and with it the encrypted token) and gives back its quota unit. */
-  async deleteInOrg(orgId: string, id: string): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ deleted: number }[]>`
+  /** Deletes the row (and with it the encrypted token), gives back its quota unit and appends `template.deleted`. */
+  async deleteInOrg(orgId: string, id: string, origin: EventOrigin): Promise<boolean> {
+    const { rows } = await this.prisma.pool.query<{ deleted: number }>(
+      poolQuery(Prisma.sql`
       WITH deleted AS (
-        DELETE FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id
+        DELETE FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id, name, image, category
       ), released AS (
-        UPDATE org_template_counts c SET count = c.count - 1 FROM deleted d WHERE c.org_id = d.org_id RETURNING 1
-      )
-      SELECT count(*)::int AS deleted FROM deleted`;
-    return rows[0].deleted > 0;
+        UPDATE org_template_counts c SET count = c.count - 1 FROM deleted d WHERE c.org_id = d.org_id
+        RETURNING d.org_id, d.name, d.image, d.category
+      ), ${appendEvents('released', [templateDeleted(id)], origin)}
+      SELECT count(*)::int AS deleted FROM deleted`),
+    );
+    if (rows[0].deleted === 0) return false;
+    this.metrics.eventsWritten.inc({ type: 'template.deleted' });
+    return true;
   }
 
   /**
    * Applies an update planned from the locked current row. When the image or the credentials
    * change, the spec version is bumped and validation starts over (Inactive, pending), so a
-   * validation of the old values can never flip the new ones. Returns null when not found and
-   * whether a new validation is needed.
+   * validation of the old values can never flip the new ones. `template.updated` (the changed
+   * fields, before and after) is appended by the UPDATE statement itself, which reads the
+   * org's event head before it writes (the lock order of events/event-append.ts); an update
+   * that changes nothing appends nothing. Returns null when not found and whether a new
+   * validation is needed.
    */
   async update(
     orgId: string,
     id: string,
     plan: (current: CurrentTemplateSpec) => TemplateUpdate,
+    origin: EventOrigin,
   ): Promise<{ template: TemplateRecord; revalidate: boolean } | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const current = await tx.$queryRaw<{ image: string; oci_registry_username: string | null; has_token: boolean }[]>`
-          SELECT image, oci_registry_username, (oci_registry_token_ciphertext IS NOT NULL) AS has_token
+      const result = await this.prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<CurrentRow[]>`
+          SELECT name, description, category, image, oci_registry_username, (oci_registry_token_ciphertext IS NOT NULL) AS has_token,
+                 registry_credential_id,
+                 (SELECT c.registry FROM registry_credentials c WHERE c.id = templates.registry_credential_id) AS credential_registry
           FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} FOR UPDATE`;
-        if (current.length === 0) return null;
+        if (rows.length === 0) return null;
+        const current = rows[0];
         const change = plan({
-          image: current[0].image,
-          ociRegistryUsername: current[0].oci_registry_username,
-          hasRegistryToken: current[0].has_token,
+          image: current.image,
+          ociRegistryUsername: current.oci_registry_username,
+          hasRegistryToken: current.has_token,
+          registryCredential:
+            current.registry_credential_id && current.credential_registry
+              ? { id: current.registry_credential_id, registry: current.credential_registry }
+              : null,
         });
-        const imageChanged = change.image !== undefined && change.image !== current[0].image;
+        const imageChanged = change.image !== undefined && change.image !== current.image;
         const revalidate = imageChanged || change.credentials !== undefined;
-        const rows = await tx.$queryRaw<TemplateRow[]>`
-          UPDATE templates SET ${Prisma.join(updateSets(change, imageChanged, revalidate), ', ')}
-          WHERE id = ${id}::uuid RETURNING ${PUBLIC_COLUMNS}`;
-        return { template: toRecord(rows[0]), revalidate };
+        const sets = Prisma.join(updateSets(change, imageChanged, revalidate), ', ');
+        const event = templateUpdated(id, current, { ...change, image: imageChanged ? change.image : undefined });
+        const updated = event
+          ? await tx.$queryRaw<TemplateRow[]>`
+              WITH target AS (SELECT ${orgId}::text AS org_id), ${appendEvents('target', [event], origin)}
+              UPDATE templates SET ${sets} FROM event_head WHERE id = ${id}::uuid RETURNING ${PUBLIC_COLUMNS}`
+          : await tx.$queryRaw<TemplateRow[]>`UPDATE templates SET ${sets} WHERE id = ${id}::uuid RETURNING ${PUBLIC_COLUMNS}`;
+        return { template: toRecord(updated[0]), revalidate, event: event?.type };
       });
+      if (result?.event) this.metrics.eventsWritten.inc({ type: result.event });
+      return result && { template: result.template, revalidate: result.revalidate };
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, 'A template with that name already exists in this organization');
       }
+      if (isForeignKeyViolation(error)) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
       throw error;
     }
   }
@@ -108,14 +151,22 @@ export class TemplateWriteRepository {
   /**
    * Asks for a fresh validation of the same spec. A template whose validation is already
    * pending or running is left as it is (no second job). The status does not change until
-   * the validation ends. Returns null when not found.
+   * the validation ends. Appends `template.validation.requested` when it queued one. Returns
+   * null when not found.
    */
-  async requestValidation(orgId: string, id: string): Promise<{ template: TemplateRecord; queued: boolean } | null> {
+  async requestValidation(orgId: string, id: string, origin: EventOrigin): Promise<{ template: TemplateRecord; queued: boolean } | null> {
+    const requested = { type: 'template.validation.requested' as const, subjectId: id, data: Prisma.sql`jsonb_build_object('image', g.image)` };
     const updated = await this.prisma.$queryRaw<TemplateRow[]>`
-      UPDATE templates SET validation_state = 'pending', validation_attempts = 0, validation_queued_at = now()
-      WHERE id = ${id}::uuid AND org_id = ${orgId} AND validation_state IN ('passed', 'failed')
-      RETURNING ${PUBLIC_COLUMNS}`;
-    if (updated.length) return { template: toRecord(updated[0]), queued: true };
+      WITH changed AS (
+        UPDATE templates SET validation_state = 'pending', validation_attempts = 0, validation_queued_at = now()
+        WHERE id = ${id}::uuid AND org_id = ${orgId} AND validation_state IN ('passed', 'failed')
+        RETURNING ${PUBLIC_COLUMNS}
+      ), ${appendEvents('changed', [requested], origin)}
+      SELECT * FROM changed`;
+    if (updated.length) {
+      this.metrics.eventsWritten.inc({ type: requested.type });
+      return { template: toRecord(updated[0]), queued: true };
+    }
     const template = await this.reads.findInOrg(orgId, id);
     return template ? { template, queued: false } : null;
   }
@@ -135,11 +186,16 @@ function updateSets(change: TemplateUpdate, imageChanged: boolean, revalidate: b
   if (change.description !== undefined) sets.push(Prisma.sql`description = ${change.description}`);
   if (change.category !== undefined) sets.push(Prisma.sql`category = ${change.category}`);
   if (imageChanged) sets.push(Prisma.sql`image = ${change.image}`);
-  if (change.credentials === null) {
-    sets.push(Prisma.sql`oci_registry_username = NULL, oci_registry_token_ciphertext = NULL`);
-  } else if (change.credentials) {
-    sets.push(Prisma.sql`oci_registry_username = ${change.credentials.username}`);
-    if (change.credentials.ciphertext) sets.push(Prisma.sql`oci_registry_token_ciphertext = ${change.credentials.ciphertext}`);
+  const credentials = change.credentials;
+  if (credentials === null) {
+    sets.push(Prisma.sql`oci_registry_username = NULL, oci_registry_token_ciphertext = NULL, registry_credential_id = NULL`);
+  } else if (credentials?.kind === 'inline') {
+    sets.push(Prisma.sql`oci_registry_username = ${credentials.username}, registry_credential_id = NULL`);
+    if (credentials.ciphertext) sets.push(Prisma.sql`oci_registry_token_ciphertext = ${credentials.ciphertext}`);
+  } else if (credentials?.kind === 'registry_credential') {
+    // Swapping to a registry credential drops the inline ciphertext for good.
+    sets.push(Prisma.sql`
+      registry_credential_id = ${credentials.registryCredentialId}::uuid, oci_registry_username = NULL, oci_registry_token_ciphertext = NULL`);
   }
   if (revalidate) {
     sets.push(Prisma.sql`
@@ -148,13 +204,4 @@ function updateSets(change: TemplateUpdate, imageChanged: boolean, revalidate: b
       validation_attempts = 0, validation_queued_at = now()`);
   }
   return sets;
-}
-
-/** A unique index refused the write (pg's 23505, as Prisma wraps it). */
-function isUniqueViolation(error: unknown): boolean {
-  return someErrorInChain(
-    error,
-    ({ code, meta }) =>
-      code === UNIQUE_VIOLATION || code === 'P2002' || (code === 'P2010' && JSON.stringify(meta ?? {}).includes(UNIQUE_VIOLATION)),
-  );
 }

@@ -38,7 +38,11 @@ export interface TemplateRecord {
   description: string;
   category: string;
   image: string;
+  /** The org's registry credential the template uses, or null (inline credentials, or none). */
+  registryCredentialId: string | null;
+  /** The inline username, or the registry credential's (`AWS` for aws_ecr). */
   ociRegistryUsername: string | null;
+  /** An inline token is stored. */
   hasRegistryToken: boolean;
   status: TemplateStatus;
   apps: AppSpec[];
@@ -64,6 +68,8 @@ export interface NewTemplate {
   image: string;
   ociRegistryUsername: string | null;
   ociRegistryTokenCiphertext: Buffer | null;
+  /** Instead of the inline ones (never both). */
+  registryCredentialId: string | null;
   createdBy: string | null;
 }
 
@@ -83,6 +89,7 @@ export interface TemplateForValidation {
   image: string;
   ociRegistryUsername: string | null;
   ociRegistryTokenCiphertext: Uint8Array | null;
+  registryCredentialId: string | null;
   specVersion: number;
   status: TemplateStatus;
   validationState: ValidationState;
@@ -91,18 +98,26 @@ export interface TemplateForValidation {
   validationBasis: unknown;
 }
 
-/** The columns an update may change. `credentials: null` removes them. */
+/** How a template authenticates after an update: inline credentials (a null ciphertext keeps the stored token), or a registry credential. */
+export type TemplateCredentialsUpdate =
+  | { kind: 'inline'; username: string; ciphertext: Buffer | null }
+  | { kind: 'registry_credential'; registryCredentialId: string };
+
+/** The columns an update may change. `credentials: null` removes them (inline and referenced alike). */
 export interface TemplateUpdate {
   name?: string;
   description?: string;
   category?: string;
   image?: string;
-  credentials?: { username: string; ciphertext: Buffer | null } | null;
+  credentials?: TemplateCredentialsUpdate | null;
 }
 
 /** What the update plan sees of the current row (no secret material). */
 export interface CurrentTemplateSpec {
   image: string;
+  /** The inline username (null when there is none). */
   ociRegistryUsername: string | null;
   hasRegistryToken: boolean;
+  /** The registry credential in use and the registry it is for, or null. */
+  registryCredential: { id: string; registry: string } | null;
 }

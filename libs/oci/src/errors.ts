@@ -42,6 +42,10 @@ export enum ValidationErrorCode {
   InsecureRealm = 'insecure_realm',
   /** The stored token could not be decrypted (raised by the worker, not by the registry client). */
   CredentialsUnreadable = 'credentials_unreadable',
+  /** The secret carries its own expiry (a JWT's exp, an ECR password's expiration) and it has passed: rotate it. */
+  CredentialsExpired = 'credentials_expired',
+  /** The template's registry credential is for another registry than the image's: it is not sent. */
+  CredentialRegistryMismatch = 'credential_registry_mismatch',
   /** The org's signature policy requires a signature and none by a trusted key was found. */
   SignatureMissing = 'signature_missing',
   /** Signatures by a trusted key exist but none verifies (altered payload, another digest, another repository). */

@@ -95,6 +95,14 @@ export class ImageReference {
     return DOCKER_HUB_REGISTRIES.has(this.registry.toLowerCase());
   }
 
+  /**
+   * The registry as a registry credential names it: lowercased, Docker Hub under any of its
+   * names as `docker.io`. A credential is sent only to an image whose registry equals its own.
+   */
+  get canonicalRegistry(): string {
+    return this.isDockerHub ? 'docker.io' : this.registry.toLowerCase();
+  }
+
   /** Host (with port when written) that serves the distribution API for this registry. */
   get apiHost(): string {
     return this.isDockerHub ? DOCKER_HUB_API_HOST : this.registry;
@@ -190,27 +198,39 @@ function looksLikeRegistry(component: string): boolean {
   return component === 'localhost' || component.includes('.') || component.includes(':');
 }
 
-function parseRegistry(registry: string): { hostname: string; port: number | undefined } {
+/** Why a registry host did not parse (each caller words the message for its own field). */
+export type RegistryHostProblem = 'syntax' | 'ipv6' | 'port';
+
+/**
+ * A registry host as distribution/reference writes it: a domain name or a bracketed IPv6
+ * literal, with an optional port from 1 to 65535. Shared by image references and the
+ * registry of a registry credential.
+ */
+export function splitRegistryHost(registry: string): { hostname: string; port: number | undefined } | { problem: RegistryHostProblem } {
   const match = REGISTRY.exec(registry);
-  if (!match) {
+  if (!match) return { problem: 'syntax' };
+  const host = match[1];
+  const hostname = host.startsWith('[') ? host.slice(1, -1) : host;
+  if (host.startsWith('[') && !isIPv6(hostname)) return { problem: 'ipv6' };
+  let port: number | undefined;
+  if (match[2] !== undefined) {
+    port = Number(match[2]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return { problem: 'port' };
+  }
+  return { hostname, port };
+}
+
+function parseRegistry(registry: string): { hostname: string; port: number | undefined } {
+  const parts = splitRegistryHost(registry);
+  if (!('problem' in parts)) return parts;
+  if (parts.problem === 'syntax') {
     const hint = !registry.startsWith('[') && registry.split(':').length > 2
       ? ' IPv6 addresses must be written in brackets, e.g. "[::1]:5000".'
       : '';
     throw new InvalidImageReferenceError(`Registry host "${registry}" is not a valid host name or address.${hint}`);
   }
-  const host = match[1];
-  const hostname = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (host.startsWith('[') && !isIPv6(hostname)) {
-    throw new InvalidImageReferenceError(`Registry host "${registry}" is not a valid IPv6 address.`);
-  }
-  let port: number | undefined;
-  if (match[2] !== undefined) {
-    port = Number(match[2]);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new InvalidImageReferenceError(`Registry port in "${registry}" must be between 1 and 65535.`);
-    }
-  }
-  return { hostname, port };
+  if (parts.problem === 'ipv6') throw new InvalidImageReferenceError(`Registry host "${registry}" is not a valid IPv6 address.`);
+  throw new InvalidImageReferenceError(`Registry port in "${registry}" must be between 1 and 65535.`);
 }
 
 function splitTag(pathAndTag: string): { repository: string; tag: string | undefined } {

@@ -12,6 +12,7 @@ import { ImageReference } from './image-reference';
 import { ImageValidationReport } from './image-validation-report';
 import { RegistryAuthenticator, RegistryCredentials } from './registry-auth';
 import { RepositorySession, RepositorySessionDeps } from './registry-session';
+import { checkSignatures, SignaturePolicy } from './signatures/check-signatures';
 import { PreviousValidation, usableBasis } from './validation-basis';
 import { ValidationTrace } from './validation-trace';
 
@@ -57,7 +58,19 @@ export interface RegistryClientOptions {
   clock?: () => number;
 }
 
-export interface ImageCheckOptions {
+/** Checks a validation makes besides the registry's (they depend on who owns the template). */
+export interface ImageChecks {
+  /**
+   * The org's image policy. With trusted keys, cosign signatures of the validated digest are
+   * checked through the same session (the report gets `signatures`; a required signature that
+   * is missing or invalid fails with `signature_missing` / `signature_invalid`). Without keys,
+   * nothing is asked. Checked on every validation, an unchanged digest's too: signatures are
+   * not part of what the previous report is reused for.
+   */
+  signaturePolicy?: SignaturePolicy;
+}
+
+export interface ImageCheckOptions extends ImageChecks {
   readonly credentials?: RegistryCredentials;
   /** Aborting it rejects the check with its reason. */
   readonly signal?: AbortSignal;
@@ -140,6 +153,8 @@ export class RegistryClient {
    * linux/amd64 with the fleet's GPU driver, and that every layer can be pulled; reports what
    * the product stores about it.
    *
+   * With `checks.signaturePolicy` keys, also that it is signed as the policy asks (see ImageChecks).
+   *
    * Throws `RegistryError` (see `retryable`). If `signal` aborts, rejects with
    * its reason instead.
    */
@@ -147,8 +162,9 @@ export class RegistryClient {
     image: ImageReference | string,
     credentials?: RegistryCredentials,
     signal?: AbortSignal,
+    checks: ImageChecks = {},
   ): Promise<ImageValidationReport> {
-    return (await this.checkImage(image, { credentials, signal })).report;
+    return (await this.checkImage(image, { credentials, signal, ...checks })).report;
   }
 
   /** `validateImage` with what a re-validation builds on (`previous`) and what it cost (`trace`). */
@@ -161,7 +177,12 @@ export class RegistryClient {
     const deadline = new Deadline(this.timeouts.totalTimeoutMs, `Validating ${ref.toString()}`, options.signal);
     try {
       const session = new RepositorySession(this.sessionDeps, this.apiBaseUrl(ref), ref, options.credentials, deadline.signal, options.trace);
-      return await inspectImage(session, ref, this.inspection, previous);
+      const inspection = await inspectImage(session, ref, this.inspection, previous);
+      const policy = options.signaturePolicy;
+      if (!policy || (policy.trusted_keys.length === 0 && !policy.require_signature)) return inspection;
+      const { report } = inspection;
+      const subject = { digest: report.resolved_digest, platformDigest: report.platform_digest, registry: ref.registry, repository: ref.repository };
+      return { ...inspection, report: { ...report, signatures: await checkSignatures(session, subject, policy) } };
     } finally {
       deadline.clear();
     }

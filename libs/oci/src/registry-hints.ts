@@ -1,3 +1,5 @@
+import { ecrRegistryRegion } from './registry-host';
+
 /**
  * What a user should put in the username/token fields for well-known
  * registries; appended to credential errors so the message says what to fix.
@@ -16,8 +18,8 @@ const CREDENTIAL_HINTS: ReadonlyArray<{ matches: (host: string) => boolean; hint
     hint: 'For Docker Hub use your Docker ID and a personal access token with read access.',
   },
   {
-    matches: (h) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(h),
-    hint: 'For Amazon ECR use the username "AWS" and the output of "aws ecr get-login-password" (valid for 12 hours).',
+    matches: (h) => ecrRegistryRegion(h) !== undefined,
+    hint: 'For Amazon ECR use an aws_ecr registry credential (AWS keys; fresh passwords are minted for each validation), or the username "AWS" and the output of "aws ecr get-login-password" (valid for 12 hours).',
   },
   {
     matches: (h) => h === 'gcr.io' || h.endsWith('.gcr.io') || h.endsWith('-docker.pkg.dev'),

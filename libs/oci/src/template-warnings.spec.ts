@@ -1,4 +1,5 @@
-import { templateWarnings } from './template-warnings';
+import { UnsecuredJWT } from 'jose';
+import { expiryWarnings, registryCredentialWarnings, templateWarnings } from './template-warnings';
 import { ImageReference } from './image-reference';
 
 const codes = (image: string, credentials: { username: string; token: string } | null) =>
@@ -27,5 +28,22 @@ describe('templateWarnings', () => {
     expect(codes('ghcr.io/acme/app:1.0', null)).toEqual([]);
     expect(codes(`ghcr.io/acme/app:latest@sha256:${'a'.repeat(64)}`, null)).toEqual([]);
     expect(codes(`ghcr.io/acme/app@sha256:${'a'.repeat(64)}`, null)).toEqual([]);
+  });
+
+  it('warns when the token carries an expiry less than 7 days away, and only then', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const jwt = (exp: string) => new UnsecuredJWT({}).setExpirationTime(new Date(exp)).encode();
+    const image = ImageReference.parse('registry.example.com/app:1');
+    expect(templateWarnings(image, { username: 'u', token: jwt('2026-12-04T00:00:00Z') }, now)).toEqual([
+      { code: 'credentials_expire_soon', message: 'The secret expires at 2026-12-04T00:00:00.000Z (in 3 days): set a new one before then' },
+    ]);
+    expect(templateWarnings(image, { username: 'u', token: jwt('2026-12-09T00:00:00Z') }, now)).toEqual([]);
+    expect(expiryWarnings(new Date('2026-11-30T00:00:00Z'), now)[0].message).toMatch(/expired at 2026-11-30.*credentials_expired/);
+    expect(expiryWarnings(null, now)).toEqual([]);
+  });
+
+  it('checks a basic registry credential against the same conventions', () => {
+    expect(registryCredentialWarnings('nvcr.io', { username: 'me', token: 'k' }).map((w) => w.code)).toEqual(['nvcr_username']);
+    expect(registryCredentialWarnings('quay.io', { username: 'me', token: 'k' })).toEqual([]);
   });
 });

@@ -6,3 +6,7 @@ export * from './redis-health';
 export * from './queue.module';
 export * from './registry-host-gate';
 export * from './registry-host-gate.module';
+export * from './event-stream-slots';
+export * from './webhook-delivery-queue';
+export * from './webhook-delivery.producer';
+export * from './webhook-delivery.consumer';

@@ -1,10 +1,13 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { EventStreamSlots } from './event-stream-slots';
 import { createFailFastRedis } from './redis-connection';
 import { RedisHealth } from './redis-health';
 import { ValidationQueueConsumer } from './validation-queue.consumer';
 import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.producer';
+import { WebhookDeliveryConsumer } from './webhook-delivery.consumer';
+import { WebhookDeliveryProducer } from './webhook-delivery.producer';
 
 /**
  * Redis and BullMQ: every connection and queue object is created here. The consumer opens
@@ -15,13 +18,24 @@ import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.prod
     {
       provide: PRODUCER_REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createFailFastRedis(config.redis.url, config.redis.commandTimeoutMs),
+      useFactory: (config: AppConfig) => createFailFastRedis(config.redis),
     },
     ValidationQueueProducer,
     ValidationQueueConsumer,
     RedisHealth,
+    EventStreamSlots,
+    WebhookDeliveryProducer,
+    WebhookDeliveryConsumer,
   ],
-  exports: [ValidationQueueProducer, ValidationQueueConsumer, RedisHealth, PRODUCER_REDIS],
+  exports: [
+    ValidationQueueProducer,
+    ValidationQueueConsumer,
+    RedisHealth,
+    EventStreamSlots,
+    WebhookDeliveryProducer,
+    WebhookDeliveryConsumer,
+    PRODUCER_REDIS,
+  ],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(PRODUCER_REDIS) private readonly redis: IORedis) {}

@@ -19,7 +19,7 @@ const GATE_REDIS = Symbol('GATE_REDIS');
     {
       provide: GATE_REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createFailFastRedis(config.redis.url, config.redis.commandTimeoutMs),
+      useFactory: (config: AppConfig) => createFailFastRedis(config.redis),
     },
     {
       provide: REGISTRY_HOST_GATE,

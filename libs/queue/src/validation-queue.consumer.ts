@@ -53,7 +53,7 @@ export class ValidationQueueConsumer implements OnModuleDestroy {
     const run = (job: Job<ValidationJobData, ValidationJobResult, ValidationJobName>) =>
       handlers[job.name](job.data, { jobId: String(job.id), attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
     this.worker = new Worker(VALIDATION_QUEUE, run, {
-      connection: (this.connection = createWorkerRedis(this.config.redis.url)),
+      connection: (this.connection = createWorkerRedis(this.config.redis)),
       concurrency,
       // A worker killed mid-job stops renewing its lock; after this long the job is taken again.
       lockDuration: stalledIntervalMs,

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER, MetricsSource, ServiceMetrics, withTimeout } from '@app/common';
+import { jobStatesOf, queueDepth, removeJobs } from './queue-jobs';
 import { ValidationJobData, ValidationJobName, VALIDATION_QUEUE } from './validation-queue';
 
 export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
@@ -15,7 +16,13 @@ const VALIDATION_BACKOFF_TYPE = 'registry-aware';
 /** What BullMQ knows of a template's job; `unknown` when there is none. */
 export type ValidationJobState = JobState | 'unknown';
 
-const SWEEP_LOCK_KEY = 'airuntime-templates:sweep-lock';
+/** The background tasks of the workers that one worker at a time runs (see claimTurn). */
+export type WorkerTurn = 'sweep' | 'revalidation';
+
+const TURN_LOCK_KEYS: Record<WorkerTurn, string> = {
+  sweep: 'airuntime-templates:sweep-lock',
+  revalidation: 'airuntime-templates:revalidation-lock',
+};
 
 /**
  * The one place validation jobs are added. Job options (de-duplication by template id,
@@ -88,7 +95,7 @@ export class ValidationQueueProducer implements MetricsSource, OnApplicationShut
    * command is bounded by the connection's command timeout; a batch has no overall limit).
    */
   async jobStates(templateIds: readonly string[]): Promise<ValidationJobState[]> {
-    return Promise.all(templateIds.map((id) => this.queue.getJobState(id)));
+    return jobStatesOf(this.queue, templateIds);
   }
 
   /**
@@ -97,22 +104,23 @@ export class ValidationQueueProducer implements MetricsSource, OnApplicationShut
    * throws when a record could not be removed.
    */
   async requeue(templateIds: readonly string[]): Promise<number> {
-    for (const id of templateIds) await this.queue.remove(id);
+    await removeJobs(this.queue, templateIds);
     return this.enqueueMany(templateIds);
   }
 
   /**
    * True for one caller per `ttlMs` among all workers (a short Redis lock, left to expire),
-   * so several workers do not sweep at the same moment. Throws when Redis cannot be asked.
+   * so several workers do not run `task` at the same moment (the sweep) or multiply its pace
+   * (the re-validation scheduler). Throws when Redis cannot be asked.
    */
-  async claimSweepTurn(ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(SWEEP_LOCK_KEY, randomUUID(), 'PX', ttlMs, 'NX')) === 'OK';
+  async claimTurn(task: WorkerTurn, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(TURN_LOCK_KEYS[task], randomUUID(), 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   /** Sets the queue-depth gauge from Redis (at scrape time); leaves it untouched if Redis is away. */
   async refreshMetrics(metrics: ServiceMetrics): Promise<void> {
     try {
-      const counts = await this.redisCall(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
+      const counts = await queueDepth(this.queue, this.timeoutMs);
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     } catch (error) {
       this.logger.debug({ err: { message: (error as Error).message } }, 'queue depth unavailable');

@@ -5,6 +5,7 @@
  */
 import type { TestIdentityProvider } from '../identity-provider';
 import { checkChildResponse } from '../contract/response-contract';
+import { CREDENTIALS_PATH } from '../registry-credential-requests';
 import { TEMPLATES_PATH } from '../template-requests';
 
 export interface HttpAnswer {
@@ -39,7 +40,7 @@ export async function httpRequest(
   return { status: res.status, text, body: parsed, headers: res.headers };
 }
 
-/** The API process's templates endpoints, as an org member; keeps every response body it saw. */
+/** The API process's templates and registry credentials endpoints, as an org member; keeps every response body it saw. */
 export class TemplatesApiClient {
   /** Every response body, for canary checks. */
   readonly responses: string[] = [];
@@ -59,12 +60,28 @@ export class TemplatesApiClient {
   list(orgId: string): Promise<HttpAnswer> {
     return this.call(orgId, 'GET', TEMPLATES_PATH(orgId));
   }
+  /** POST …/validate: queue a new validation (202). */
+  validate(orgId: string, templateId: string): Promise<HttpAnswer> {
+    return this.call(orgId, 'POST', `${TEMPLATES_PATH(orgId)}/${templateId}/validate`);
+  }
   delete(orgId: string, templateId: string): Promise<HttpAnswer> {
     return this.call(orgId, 'DELETE', `${TEMPLATES_PATH(orgId)}/${templateId}`);
   }
-  /** POST …/{id}/validate: validate again (202). */
-  validate(orgId: string, templateId: string): Promise<HttpAnswer> {
-    return this.call(orgId, 'POST', `${TEMPLATES_PATH(orgId)}/${templateId}/validate`);
+
+  patch(orgId: string, templateId: string, body: Record<string, unknown>): Promise<HttpAnswer> {
+    return this.call(orgId, 'PATCH', `${TEMPLATES_PATH(orgId)}/${templateId}`, body);
+  }
+  createCredential(orgId: string, body: Record<string, unknown>): Promise<HttpAnswer> {
+    return this.call(orgId, 'POST', CREDENTIALS_PATH(orgId), body);
+  }
+  getCredential(orgId: string, credentialId: string): Promise<HttpAnswer> {
+    return this.call(orgId, 'GET', `${CREDENTIALS_PATH(orgId)}/${credentialId}`);
+  }
+  listCredentials(orgId: string): Promise<HttpAnswer> {
+    return this.call(orgId, 'GET', CREDENTIALS_PATH(orgId));
+  }
+  patchCredential(orgId: string, credentialId: string, body: Record<string, unknown>): Promise<HttpAnswer> {
+    return this.call(orgId, 'PATCH', `${CREDENTIALS_PATH(orgId)}/${credentialId}`, body);
   }
 
   private async call(orgId: string, method: string, route: string, body?: unknown): Promise<HttpAnswer> {

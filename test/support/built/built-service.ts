@@ -63,11 +63,14 @@ interface SpawnOptions {
   /** The complete environment of the child (nothing is inherited). */
   env: Record<string, string>;
   readyTimeoutMs?: number;
+  /** `ready` (default): /readyz answers 200 (Postgres and Redis reachable); `alive`: /healthz does. */
+  waitFor?: 'ready' | 'alive';
 }
 
 /**
  * Spawns a built process on a free port and waits until its /readyz answers 200 (Postgres
- * and Redis reachable). If the port was taken in between, it retries on another one.
+ * and Redis reachable; or /healthz, with `waitFor: 'alive'`). If the port was taken in
+ * between, it retries on another one.
  */
 export async function spawnService(options: SpawnOptions): Promise<SpawnedService> {
   if (!existsSync(BUILT_MAIN[options.role])) {
@@ -76,8 +79,9 @@ export async function spawnService(options: SpawnOptions): Promise<SpawnedServic
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
     const service = launch(options, port);
+    const probe = options.waitFor === 'alive' ? '/healthz' : '/readyz';
     try {
-      await waitUntil(`${service.name} /readyz on port ${port}`, () => answers200(`${service.url}/readyz`), {
+      await waitUntil(`${service.name} ${probe} on port ${port}`, () => answers200(`${service.url}${probe}`), {
         timeoutMs: options.readyTimeoutMs ?? 30_000,
         intervalMs: 50,
         abortIf: () =>

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestEnvironmentDescription } from '../environment';
+import { databaseRoute, registerPooler } from '../database-route';
 import { createIsolatedDatabase, migrateDatabase } from '../isolated-stores';
 import { GatedRegistryProxy, startGatedRegistryProxy } from '../registry-fronts/gated-registry-proxy';
+import { PgBouncerInstance, startPgBouncer } from '../services/pgbouncer';
 import { PostgresInstance, startPostgres } from '../services/postgres';
 import { RedisInstance, startRedis } from '../services/redis';
 import { httpRequest } from './api-client';
@@ -30,6 +32,9 @@ export interface FaultSandbox {
   readonly redis: RedisInstance;
   /** Only with `ownPostgres`. */
   readonly postgres?: PostgresInstance;
+  /** Only with `ownPostgres` in the `pgbouncer` jest project: the processes reach `postgres` through it. */
+  readonly pgbouncer?: PgBouncerInstance;
+  /** Direct (the tests' own reads); the processes get it routed as the jest project says. */
   readonly databaseUrl: string;
   readonly proxy: GatedRegistryProxy;
   readonly system: ProcessSystem;
@@ -50,6 +55,7 @@ export async function startFaultSandbox(env: TestEnvironmentDescription, options
     const redis = await startRedis(baseDir);
     stoppers.push(() => redis.stop());
     let postgres: PostgresInstance | undefined;
+    let pgbouncer: PgBouncerInstance | undefined;
     let databaseUrl: string;
     if (options.ownPostgres) {
       const own = await startPostgres(baseDir, { maxConnections: 50 });
@@ -57,6 +63,15 @@ export async function startFaultSandbox(env: TestEnvironmentDescription, options
       stoppers.push(() => own.stop());
       await migrateDatabase(own.url);
       databaseUrl = own.url;
+      if (databaseRoute() === 'pgbouncer') {
+        const pooler = await startPgBouncer(baseDir, { postgresPort: own.port, maxServerConnections: 30 });
+        pgbouncer = pooler;
+        const unregister = registerPooler(pooler);
+        stoppers.push(async () => {
+          unregister();
+          await pooler.stop();
+        });
+      }
     } else {
       databaseUrl = await createIsolatedDatabase(env);
     }
@@ -72,6 +87,7 @@ export async function startFaultSandbox(env: TestEnvironmentDescription, options
     return {
       redis,
       postgres,
+      pgbouncer,
       databaseUrl,
       proxy,
       system,

@@ -3,14 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestEnvironmentDescription } from '../environment';
+import { productDatabaseEnv } from '../database-route';
 import { createIdentityProvider, TestIdentityProvider } from '../identity-provider';
 import { registryAccessEnv, testEncryptionKeys } from '../product-env';
 import { TemplatesApiClient } from './api-client';
 import { ServiceRole, SpawnedService, spawnService } from './built-service';
 
 export interface ProcessSystemOptions {
+  /** Direct; the processes get it routed as the jest project says (database-route.ts). */
   databaseUrl: string;
+  /** REDIS_URL of every process; or '' with `redisSentinels`. */
   redisUrl: string;
+  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME instead of a REDIS_URL (RedisSentinelSet.productEnv()). */
+  redisSentinels?: { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string };
   /** Added to (and overriding) the environment of every process. */
   env?: Record<string, string>;
 }
@@ -29,7 +34,8 @@ export interface ProcessSystem {
   readonly api: TemplatesApiClient;
   /** Every process started so far, running or not. */
   readonly services: readonly SpawnedService[];
-  startApi(env?: Record<string, string>): Promise<SpawnedService>;
+  /** Returns once /readyz answers 200, or with `waitFor: 'alive'` once /healthz does. */
+  startApi(env?: Record<string, string>, options?: { waitFor?: 'ready' | 'alive' }): Promise<SpawnedService>;
   startWorker(env?: Record<string, string>): Promise<SpawnedService>;
   /** SIGKILLs whatever is still running (a test that wants a graceful stop does it itself). */
   stopAll(): Promise<void>;
@@ -46,8 +52,8 @@ export async function createProcessSystem(env: TestEnvironmentDescription, optio
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
-    DATABASE_URL: options.databaseUrl,
-    REDIS_URL: options.redisUrl,
+    ...productDatabaseEnv(options.databaseUrl),
+    ...(options.redisSentinels ?? { REDIS_URL: options.redisUrl }),
     TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
     AUTH_JWKS_FILE: idp.jwksFile,
     AUTH_ISSUER: idp.issuer,
@@ -61,8 +67,8 @@ export async function createProcessSystem(env: TestEnvironmentDescription, optio
   const services: SpawnedService[] = [];
   let latestApi: SpawnedService | undefined;
   const counters = { api: 0, worker: 0 };
-  const start = async (role: ServiceRole, extra: Record<string, string>): Promise<SpawnedService> => {
-    const service = await spawnService({ role, name: `${role}-${++counters[role]}`, env: { ...shared, ...extra } });
+  const start = async (role: ServiceRole, extra: Record<string, string>, waitFor?: 'ready' | 'alive'): Promise<SpawnedService> => {
+    const service = await spawnService({ role, name: `${role}-${++counters[role]}`, env: { ...shared, ...extra }, waitFor });
     services.push(service);
     return service;
   };
@@ -79,7 +85,7 @@ export async function createProcessSystem(env: TestEnvironmentDescription, optio
       return latestApi.url;
     }, idp),
     services,
-    startApi: async (extra = {}) => (latestApi = await start('api', extra)),
+    startApi: async (extra = {}, { waitFor } = {}) => (latestApi = await start('api', extra, waitFor)),
     startWorker: (extra = {}) => start('worker', extra),
     stopAll,
     close: async () => {

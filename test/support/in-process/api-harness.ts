@@ -10,6 +10,7 @@ import { AppConfig, loadConfig } from '@app/config';
 import { createLogger } from '@app/common';
 import { createApiApp } from '../../../apps/api/src/create-api-app';
 import { watchResponses } from '../contract/response-contract';
+import { productDatabaseEnv } from '../database-route';
 import { createIdentityProvider, TestIdentityProvider } from '../identity-provider';
 import { migrateDatabase } from '../isolated-stores';
 import { testEncryptionKeys } from '../product-env';
@@ -32,14 +33,16 @@ export interface ApiHarness {
 
 /**
  * Starts the real API in-process (Fastify, real Postgres and Redis from the test
- * environment) with its own identity provider and encryption key.
+ * environment) with its own identity provider and encryption key. `services.postgresUrl` is
+ * the direct URL: migrations and `db` use it; the API itself goes through PgBouncer in the
+ * `pgbouncer` jest project (database-route.ts).
  */
 export async function startApi(services: { postgresUrl: string; redisUrl: string }, env: Record<string, string> = {}): Promise<ApiHarness> {
   await migrateDatabase(services.postgresUrl);
   const idp = await createIdentityProvider();
   const config = loadConfig('api', {
     NODE_ENV: 'test',
-    DATABASE_URL: services.postgresUrl,
+    ...productDatabaseEnv(services.postgresUrl),
     REDIS_URL: services.redisUrl,
     AUTH_JWKS_FILE: idp.jwksFile,
     AUTH_ISSUER: idp.issuer,

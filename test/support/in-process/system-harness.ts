@@ -7,6 +7,7 @@ import { AppConfig, loadConfig } from '@app/config';
 import { createLogger } from '@app/common';
 import { createWorkerApp } from '../../../apps/worker/src/create-worker-app';
 import type { TestEnvironmentDescription } from '../environment';
+import { productDatabaseEnv } from '../database-route';
 import { allocateRedisDatabase, createIsolatedDatabase } from '../isolated-stores';
 import { registryAccessEnv, testEncryptionKeys } from '../product-env';
 import { TEMPLATES_PATH } from '../template-requests';
@@ -47,7 +48,7 @@ export async function startSystem(
   const databaseUrl = await createIsolatedDatabase(env);
   const redisUrl = await allocateRedisDatabase(env);
   const shared = {
-    DATABASE_URL: databaseUrl,
+    ...productDatabaseEnv(databaseUrl),
     REDIS_URL: redisUrl,
     TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
     VALIDATION_BACKOFF: '100ms',

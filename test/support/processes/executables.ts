@@ -4,6 +4,7 @@ import * as path from 'node:path';
 /** Executables the environment needs, with the Debian package that provides each. */
 export const REQUIRED_EXECUTABLES = {
   'redis-server': 'redis-server',
+  'redis-sentinel': 'redis-sentinel',
   'docker-registry': 'docker-registry',
   skopeo: 'skopeo',
   openssl: 'openssl',

@@ -20,6 +20,8 @@ export interface ServerDefinition {
   /** Resolves true once the server answers on the port. */
   isReady(port: number): Promise<boolean>;
   readyTimeoutMs?: number;
+  /** A fixed port instead of a free one (not retried elsewhere when taken), e.g. the demo registry of `npm start`. */
+  port?: number;
 }
 
 /** A server process on a fixed loopback port that can be stopped and started again. */
@@ -55,8 +57,9 @@ export async function startManagedServer(definition: ServerDefinition): Promise<
     }
   };
 
-  let port = 0;
-  for (let attempt = 1; ; attempt++) {
+  let port = definition.port ?? 0;
+  if (definition.port !== undefined) await launch(definition.port);
+  for (let attempt = 1; definition.port === undefined; attempt++) {
     port = await findFreePort();
     try {
       await launch(port);

@@ -170,8 +170,8 @@ export function findPostgresBinDir(): string {
   return found;
 }
 
-/** The postgres system user when we are root (initdb refuses root), else null. */
-function postgresRunAs(): RunAs | null {
+/** The postgres system user when we are root (initdb and pgbouncer refuse root), else null. */
+export function postgresRunAs(): RunAs | null {
   if (process.getuid?.() !== 0) return null;
   const line = readFileSync('/etc/passwd', 'utf8')
     .split('\n')

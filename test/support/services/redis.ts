@@ -20,9 +20,20 @@ export interface RedisInstance {
   stop(): Promise<void>;
 }
 
-export async function startRedis(baseDir: string, options: { ledger?: ProcessLedger } = {}): Promise<RedisInstance> {
+export interface RedisOptions {
+  ledger?: ProcessLedger;
+  /** Directory under baseDir (default `redis`): several servers in one base dir need their own. */
+  name?: string;
+  /** More server arguments, e.g. `['--replicaof', '127.0.0.1', '6379']`. */
+  extraArgs?: readonly string[];
+}
+
+/** Logical databases of a test Redis: db 0 is shared, the others are handed out one per suite. */
+export const REDIS_DATABASES = 64;
+
+export async function startRedis(baseDir: string, options: RedisOptions = {}): Promise<RedisInstance> {
   const executable = await requireExecutable('redis-server', 'redis-server');
-  const dir = path.join(baseDir, 'redis');
+  const dir = path.join(baseDir, options.name ?? 'redis');
   const logFile = path.join(dir, 'redis.log');
   await fs.mkdir(dir, { recursive: true });
 
@@ -40,6 +51,9 @@ export async function startRedis(baseDir: string, options: { ledger?: ProcessLed
         '--dir', dir,
         '--daemonize', 'no',
         '--loglevel', 'warning',
+        // Every suite that runs a worker takes a logical database of its own (isolated-stores.ts).
+        '--databases', String(REDIS_DATABASES),
+        ...(options.extraArgs ?? []),
       ],
       logFile,
       ledger: options.ledger,

@@ -42,6 +42,8 @@ export interface RegistryOptions {
   /** Sub-directory of baseDir; default `registry-<mode>`. */
   name?: string;
   ledger?: ProcessLedger;
+  /** A fixed port (default: a free one). */
+  port?: number;
 }
 
 export interface RegistryInstance {
@@ -133,6 +135,7 @@ export async function startRegistry(baseDir: string, options: RegistryOptions): 
   try {
     server = await startManagedServer({
       name: `docker-registry (${name})`,
+      port: options.port,
       isReady: async (port) =>
         (await httpsRequest(`https://127.0.0.1:${port}/v2/`, { ca: certificatesCa, timeoutMs: 2_000 })).status > 0,
       processFor: async (port) => {

@@ -50,20 +50,34 @@ subjectKeyIdentifier = hash
 
 const VALID_DAYS = '7';
 
-/** Creates `<baseDir>/tls/` with the CA and server certificate. */
-export async function createTestCertificates(baseDir: string): Promise<TestCertificates> {
-  const openssl = await requireExecutable('openssl', 'openssl');
+/** The paths createTestCertificates(baseDir) wrote. */
+function certificatePaths(baseDir: string): TestCertificates {
   const tlsDir = path.join(baseDir, 'tls');
   const dir = path.join(tlsDir, 'ca-certs');
-  await fs.mkdir(dir, { recursive: true });
-  const config = await writeConfig(tlsDir);
-  const paths: TestCertificates = {
+  return {
     dir,
     caCert: path.join(dir, 'ca.crt'),
     caKey: path.join(tlsDir, 'ca.key'),
     cert: path.join(tlsDir, 'server.crt'),
     key: path.join(tlsDir, 'server.key'),
   };
+}
+
+/**
+ * The shared environment's certificates (made under its baseDir by globalSetup): a suite's
+ * own servers (a registry, a purpose-built endpoint) serve with them, so the product trusts
+ * them through the same test CA.
+ */
+export function sharedCertificates(environment: { baseDir: string }): TestCertificates {
+  return certificatePaths(environment.baseDir);
+}
+
+/** Creates `<baseDir>/tls/` with the CA and server certificate. */
+export async function createTestCertificates(baseDir: string): Promise<TestCertificates> {
+  const openssl = await requireExecutable('openssl', 'openssl');
+  const paths = certificatePaths(baseDir);
+  await fs.mkdir(paths.dir, { recursive: true });
+  const config = await writeConfig(path.dirname(paths.caKey));
   // prettier-ignore
   await runCommand(openssl, [
     'req', '-x509', '-config', config, '-extensions', 'ca_ext',

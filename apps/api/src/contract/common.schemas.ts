@@ -55,4 +55,8 @@ export const timestamp = (description?: string) => z.string().meta({ format: 'da
 /** A UUID as the API writes it. */
 export const uuidString = (description?: string) => z.string().meta({ format: 'uuid', ...(description ? { description } : {}) });
 
+/** `{message}`: what a delete answers. Inline in the document (the seed gives it no component name). */
+export const MessageResponseSchema = z.object({ message: z.string() });
+export type MessageResponse = z.infer<typeof MessageResponseSchema>;
+
 export const OrgPathParams = z.object({ org_id: pathString('The organization identifier.') });

@@ -33,6 +33,8 @@ describe('SchemaPipe', () => {
     expect(failure(() => pipe.transform({ name: 'x', extra: 1 })).message).toBe('extra: is not a known field');
     expect(failure(() => pipe.transform({ name: 'x', id: 'y' })).message).toBe('id: is read-only and cannot be set');
     expect(failure(() => pipe.transform({ name: 'abc', ['k'.repeat(100)]: 1 })).message).toMatch(/^k{64}…: is not a known field$/);
+    expect(failure(() => pipe.transform({ name: 'abc', tags: [{ key: 'a', extra: 1 }] })).message).toBe('tags[0].extra: is not a known field');
+    expect(failure(() => pipe.transform({ name: 'abc', tags: [{ key: 'a', id: 1 }] })).message).toBe('tags[0].id: is read-only and cannot be set');
   });
 
   it('says what the body should be when it is not an object, and names a header by its name', () => {

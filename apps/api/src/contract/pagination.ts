@@ -49,3 +49,13 @@ export const keysetCursor = () =>
     })
     .optional()
     .meta({ description: '`next_cursor` of the previous page.' });
+
+/**
+ * A page from rows fetched with `limit + 1`: the first `limit` mapped, and the cursor of the
+ * last of them when there was one more row.
+ */
+export function toPage<T, R>(rows: readonly T[], limit: number, map: (row: T) => R, cursorOf: (row: T) => string): { data: R[]; next_cursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { data: items.map(map), next_cursor: rows.length > limit && last ? cursorOf(last) : null };
+}

@@ -43,9 +43,11 @@ export class SchemaPipe<S extends z.ZodType> implements PipeTransform<unknown, z
   private toDomainError(issues: readonly z.core.$ZodIssue[]): DomainError {
     const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
     if (unknown && unknown.code === 'unrecognized_keys') {
+      // A key inside a nested object is named by its path: `trusted_keys[0].fingerprint`.
       const key = unknown.keys[0];
-      if (this.options.readOnlyKeys?.has(key)) return DomainError.validation(key, 'is read-only and cannot be set');
-      return DomainError.validation(shorten(key, MAX_QUOTED_KEY), UNKNOWN_KEY[this.location]);
+      const field = fieldPath([...unknown.path, key]);
+      if (this.options.readOnlyKeys?.has(key)) return DomainError.validation(field, 'is read-only and cannot be set');
+      return DomainError.validation(field, UNKNOWN_KEY[this.location]);
     }
     const issue = issues[0];
     if (issue.path.length === 0) {

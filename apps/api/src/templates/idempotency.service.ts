@@ -75,6 +75,8 @@ function fingerprintOf(request: TemplateCreateRequest): string {
     request.image.toString(),
     request.credentials?.username ?? null,
     request.credentials ? 'token' : null,
+    // Only when set, so fingerprints stored before registry credentials existed still match.
+    ...(request.registryCredentialId !== null ? [request.registryCredentialId.toLowerCase()] : []),
   ]);
   return sha256(canonical).toString('hex');
 }

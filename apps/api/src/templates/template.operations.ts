@@ -72,6 +72,7 @@ export const TemplateOperations = {
     },
     errors: {
       400: 'Invalid request (validation error or org quota exceeded).',
+      404: 'The registry credential named by registry_credential_id does not exist in this org.',
       409: NAME_TAKEN,
       422: 'Idempotency-Key reused with a different request body.',
     },

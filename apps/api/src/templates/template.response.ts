@@ -20,6 +20,7 @@ export function toResponse(template: TemplateRecord): TemplateResponse {
     category: template.category,
     created_at: template.createdAt.toISOString(),
     updated_at: template.updatedAt.toISOString(),
+    registry_credential_id: template.registryCredentialId,
     status: template.status,
     resolved_image: resolvedImage(template),
     validation: {

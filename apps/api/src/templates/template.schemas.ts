@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppSpecSchema, TemplateWarningCode, ImageReference, InvalidImageReferenceError } from '@app/oci';
 import { StoredValidationReportSchema, TemplateStatusSchema, ValidationErrorInfoSchema, ValidationStateSchema } from '@app/db';
-import { boundedString, CONTROL_CHARACTERS, OrgPathParams, pathString, queryString, requiredString, timestamp, uuidString } from '../contract/common.schemas';
+import { boundedString, CONTROL_CHARACTERS, MessageResponse, MessageResponseSchema, OrgPathParams, pathString, queryString, requiredString, timestamp, uuidString } from '../contract/common.schemas';
 import { keysetCursor, nextCursor, pageLimit } from '../contract/pagination';
 
 /**
@@ -49,20 +49,29 @@ const image = requiredString()
   })
   .meta({ description: 'Fully-qualified OCI image reference including a mandatory tag or digest (e.g. ghcr.io/org/image:v1).' });
 
-const username = z
-  .string({ error: 'must be a string' })
-  .min(1, `must be 1 to ${MAX_USERNAME_LENGTH} characters long`)
-  .max(MAX_USERNAME_LENGTH, `must be 1 to ${MAX_USERNAME_LENGTH} characters long`)
-  // Basic authentication joins user and password with a colon (RFC 7617).
-  .refine((value) => !value.includes(':'), 'must not contain a colon')
-  .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
+/** A registry username (Basic auth), for templates and registry credentials alike. */
+export const registryUsername = () =>
+  z
+    .string({ error: 'must be a string' })
+    .min(1, `must be 1 to ${MAX_USERNAME_LENGTH} characters long`)
+    .max(MAX_USERNAME_LENGTH, `must be 1 to ${MAX_USERNAME_LENGTH} characters long`)
+    // Basic authentication joins user and password with a colon (RFC 7617).
+    .refine((value) => !value.includes(':'), 'must not contain a colon')
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
 
-/** Messages here never quote the token. */
-const token = z
-  .string({ error: 'must be a string' })
-  .min(1, `must be 1 to ${MAX_TOKEN_LENGTH} characters long`)
-  .max(MAX_TOKEN_LENGTH, `must be 1 to ${MAX_TOKEN_LENGTH} characters long`)
-  .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters or line breaks');
+/** A registry token or secret, for templates and registry credentials alike. Messages here never quote it. */
+export const registrySecret = () =>
+  z
+    .string({ error: 'must be a string' })
+    .min(1, `must be 1 to ${MAX_TOKEN_LENGTH} characters long`)
+    .max(MAX_TOKEN_LENGTH, `must be 1 to ${MAX_TOKEN_LENGTH} characters long`)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters or line breaks');
+
+/** Any string: an id that is not a UUID names nothing, and is answered 404 like a missing one (by the service). */
+const registryCredentialId = z.string({ error: 'must be a string' }).meta({ format: 'uuid' });
+const REGISTRY_CREDENTIAL_DESCRIPTION =
+  "The id of one of the org's registry credentials, instead of oci_registry_username and oci_registry_token. Its registry must be the image's.";
+const BOTH_KINDS = 'cannot be combined with oci_registry_username or oci_registry_token: use one or the other';
 
 const USERNAME_DESCRIPTION = 'Registry username for private registries (optional).';
 const TOKEN_DESCRIPTION = 'Access token for private registries. Never returned in any API response.';
@@ -75,22 +84,26 @@ export const TemplateCreateRequestSchema = z
     name,
     description,
     image,
-    oci_registry_username: username.nullish().meta({ description: USERNAME_DESCRIPTION }),
-    oci_registry_token: token.nullish().meta({ writeOnly: true, description: TOKEN_DESCRIPTION }),
+    oci_registry_username: registryUsername().nullish().meta({ description: USERNAME_DESCRIPTION }),
+    oci_registry_token: registrySecret().nullish().meta({ writeOnly: true, description: TOKEN_DESCRIPTION }),
     category,
+    registry_credential_id: registryCredentialId.nullish().meta({ description: REGISTRY_CREDENTIAL_DESCRIPTION }),
   })
   .superRefine((body, context) => {
     const hasUsername = body.oci_registry_username != null;
     const hasToken = body.oci_registry_token != null;
-    if (hasUsername && !hasToken) {
+    if (body.registry_credential_id != null && (hasUsername || hasToken)) {
+      context.addIssue({ code: 'custom', path: ['registry_credential_id'], message: BOTH_KINDS });
+    } else if (hasUsername && !hasToken) {
       context.addIssue({ code: 'custom', path: ['oci_registry_token'], message: 'is required when oci_registry_username is set' });
     } else if (hasToken && !hasUsername) {
       context.addIssue({ code: 'custom', path: ['oci_registry_username'], message: 'is required when oci_registry_token is set' });
     }
   })
-  .transform(({ oci_registry_username: user, oci_registry_token: secret, ...fields }) => ({
+  .transform(({ oci_registry_username: user, oci_registry_token: secret, registry_credential_id: credentialId, ...fields }) => ({
     ...fields,
     credentials: user != null && secret != null ? { username: user, token: secret } : null,
+    registryCredentialId: credentialId ?? null,
   }))
   .meta({ id: 'CustomTemplateRequest', description: 'Request body for creating a custom AIRuntime Template.' });
 
@@ -107,14 +120,20 @@ export const TemplateUpdateRequestSchema = z
     name: name.optional(),
     description: description.optional(),
     image: image.optional(),
-    oci_registry_username: username.nullable().optional().meta({ description: 'New registry username; null (with a null token) removes the credentials.' }),
-    oci_registry_token: token.nullable().optional().meta({ writeOnly: true, description: 'New registry token; never returned.' }),
+    oci_registry_username: registryUsername().nullable().optional().meta({ description: 'New registry username; null (with a null token) removes the credentials.' }),
+    oci_registry_token: registrySecret().nullable().optional().meta({ writeOnly: true, description: 'New registry token; never returned.' }),
     category: category.optional(),
+    registry_credential_id: registryCredentialId
+      .nullable()
+      .optional()
+      .meta({ description: 'Use this registry credential instead (the inline token is dropped); null stops using one.' }),
   })
   .superRefine((body, context) => {
     if (Object.keys(body).length === 0) context.addIssue({ code: 'custom', path: [], message: 'must contain at least one field to change' });
     const { oci_registry_username: user, oci_registry_token: secret } = body;
-    if ((user === null && secret != null) || (secret === null && user != null)) {
+    if (body.registry_credential_id != null && (user != null || secret != null)) {
+      context.addIssue({ code: 'custom', path: ['registry_credential_id'], message: BOTH_KINDS });
+    } else if ((user === null && secret != null) || (secret === null && user != null)) {
       context.addIssue({
         code: 'custom',
         path: ['oci_registry_token'],
@@ -122,14 +141,14 @@ export const TemplateUpdateRequestSchema = z
       });
     }
   })
-  .transform(({ oci_registry_username: user, oci_registry_token: secret, ...fields }) => {
+  .transform(({ oci_registry_username: user, oci_registry_token: secret, registry_credential_id: credentialId, ...fields }) => {
     const removed = user === null || secret === null;
-    return { ...fields, username: removed ? null : user, token: removed ? null : secret };
+    return { ...fields, username: removed ? null : user, token: removed ? null : secret, registryCredentialId: credentialId };
   })
   .meta({
     id: 'CustomTemplateUpdateRequest',
     description:
-      'Changes some fields. A new image or new credentials send the template back to Inactive and validate again. `null` for both credential fields removes them; a username alone keeps the stored token and a token alone keeps the username.',
+      'Changes some fields. A new image or new credentials send the template back to Inactive and validate again. `null` for both credential fields removes them (a registry credential too); a username alone keeps the stored token and a token alone keeps the username. `registry_credential_id` switches to a registry credential and drops the inline token; inline credentials switch away from one.',
     minProperties: 1,
   });
 
@@ -194,6 +213,7 @@ export const TemplateResponseSchema = z
     name: z.string().meta({ description: 'Name of the template.' }),
     description: z.string().meta({ description: 'Human-readable description.' }),
     image: z.string().meta({ description: 'Container image reference.' }),
+    // The seed's description; with a registry credential it is the credential's username (`AWS` for aws_ecr).
     oci_registry_username: z.string().nullable().meta({ description: 'Registry username (if set).' }),
     apps: z.array(AppSpecSchema).meta({ description: 'Exposed applications.' }),
     owner_org_id: z.string().meta({ description: 'Organization that owns this template.' }),
@@ -207,6 +227,9 @@ export const TemplateResponseSchema = z
       description: 'Inactive until the image has been validated against its registry, then Active.',
     }),
     updated_at: timestamp().meta({ readOnly: true, description: 'Last change.' }),
+    registry_credential_id: uuidString()
+      .nullable()
+      .meta({ description: 'The registry credential the template uses; null for inline credentials or none.' }),
     resolved_image: z.string().nullable().meta({
       readOnly: true,
       description:
@@ -235,8 +258,8 @@ export const TemplateListResponseSchema = z
 export type TemplateListResponse = z.infer<typeof TemplateListResponseSchema>;
 
 /** Inline in the seed document (no component name). */
-export const DeleteTemplateResponseSchema = z.object({ message: z.string() });
-export type DeleteTemplateResponse = z.infer<typeof DeleteTemplateResponseSchema>;
+export const DeleteTemplateResponseSchema = MessageResponseSchema;
+export type DeleteTemplateResponse = MessageResponse;
 
 /** Keys of the resource a request may not set (answered "is read-only"), derived from the schemas. */
 export const TEMPLATE_READ_ONLY_KEYS: ReadonlySet<string> = new Set(

@@ -1,9 +1,11 @@
 import { Body, Controller, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthGuard, Caller, CurrentCaller, RateLimitGuard } from '@app/common';
+import type { EventOrigin } from '@app/db';
 import { Endpoint } from '../contract/operation';
 import { body, header, query, RequestHeader } from '../contract/schema-pipe';
 import { UuidOr404Pipe } from '../contract/uuid-param.pipe';
+import { CurrentOrigin } from '../events/event-origin.decorator';
 import { IdempotencyService } from './idempotency.service';
 import { IdempotencyKeySchema, TemplateOperations as Op } from './template.operations';
 import {
@@ -39,12 +41,15 @@ export class TemplatesController {
   async create(
     @Param('org_id') orgId: string,
     @CurrentCaller() caller: Caller,
+    @CurrentOrigin() origin: EventOrigin,
     @Body(body(TemplateCreateRequestSchema, { readOnlyKeys: TEMPLATE_READ_ONLY_KEYS })) request: TemplateCreateRequest,
     @RequestHeader('idempotency-key', header(IdempotencyKeySchema, 'Idempotency-Key')) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TemplateResponse> {
-    if (idempotencyKey === undefined) return this.templates.create(orgId, caller, request);
-    const result = await this.idempotency.run(orgId, caller, idempotencyKey, request, () => this.templates.create(orgId, caller, request));
+    if (idempotencyKey === undefined) return this.templates.create(orgId, caller, request, origin);
+    const result = await this.idempotency.run(orgId, caller, idempotencyKey, request, () =>
+      this.templates.create(orgId, caller, request, origin),
+    );
     reply.code(result.status).header('idempotent-replayed', String(result.replayed));
     return result.body;
   }
@@ -58,18 +63,27 @@ export class TemplatesController {
   update(
     @Param('org_id') orgId: string,
     @Param('template_id', templateId) id: string,
+    @CurrentOrigin() origin: EventOrigin,
     @Body(body(TemplateUpdateRequestSchema, { readOnlyKeys: TEMPLATE_READ_ONLY_KEYS })) request: TemplateUpdateRequest,
   ): Promise<TemplateResponse> {
-    return this.templates.update(orgId, id, request);
+    return this.templates.update(orgId, id, request, origin);
   }
 
   @Endpoint(Op.validate)
-  validate(@Param('org_id') orgId: string, @Param('template_id', templateId) id: string): Promise<TemplateResponse> {
-    return this.templates.requestValidation(orgId, id);
+  validate(
+    @Param('org_id') orgId: string,
+    @Param('template_id', templateId) id: string,
+    @CurrentOrigin() origin: EventOrigin,
+  ): Promise<TemplateResponse> {
+    return this.templates.requestValidation(orgId, id, origin);
   }
 
   @Endpoint(Op.delete)
-  delete(@Param('org_id') orgId: string, @Param('template_id', templateId) id: string): Promise<DeleteTemplateResponse> {
-    return this.templates.delete(orgId, id);
+  delete(
+    @Param('org_id') orgId: string,
+    @Param('template_id', templateId) id: string,
+    @CurrentOrigin() origin: EventOrigin,
+  ): Promise<DeleteTemplateResponse> {
+    return this.templates.delete(orgId, id, origin);
   }
 }

@@ -3,10 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, METRICS, ServiceMetrics } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
-import { CurrentTemplateSpec, TemplateReadRepository, TemplateUpdate, TemplateWriteRepository, ValidationOutboxRepository } from '@app/db';
+import {
+  EventOrigin,
+  REGISTRY_CREDENTIAL_NOT_FOUND,
+  RegistryCredentialRecord,
+  RegistryCredentialRepository,
+  TemplateReadRepository,
+  TemplateWriteRepository,
+} from '@app/db';
 import { templateWarnings, ImageReference } from '@app/oci';
 import { ValidationQueueProducer } from '@app/queue';
-import { encodeCursor } from '../contract/pagination';
+import { encodeCursor, toPage } from '../contract/pagination';
+import { ValidationHandover } from '../validation/validation-handover';
+import { checkHostBinding, planUpdate, registryCredentialIdOr404 } from './template-credentials';
 import { toResponse } from './template.response';
 import {
   DeleteTemplateResponse,
@@ -23,7 +32,8 @@ export class TemplatesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reads: TemplateReadRepository,
     private readonly writes: TemplateWriteRepository,
-    private readonly outbox: ValidationOutboxRepository,
+    private readonly handover: ValidationHandover,
+    private readonly registryCredentials: RegistryCredentialRepository,
     private readonly cipher: RegistryTokenCipher,
     private readonly validationQueue: ValidationQueueProducer,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
@@ -34,8 +44,14 @@ export class TemplatesService {
    * it to the validation queue. The row is the record of pending work: if Redis is down the
    * create still succeeds and the worker's sweep enqueues it later.
    */
-  async create(orgId: string, caller: Caller, request: TemplateCreateRequest): Promise<TemplateResponse> {
+  async create(orgId: string, caller: Caller, request: TemplateCreateRequest, origin: EventOrigin): Promise<TemplateResponse> {
     const id = randomUUID();
+    let registryCredentialId: string | null = null;
+    if (request.registryCredentialId !== null) {
+      const credential = await this.findRegistryCredential(orgId, request.registryCredentialId);
+      checkHostBinding(credential.registry, request.image, 'registry_credential_id');
+      registryCredentialId = credential.id;
+    }
     const ciphertext = request.credentials
       ? await this.cipher.encrypt(request.credentials.token, { orgId, templateId: id })
       : null;
@@ -49,21 +65,19 @@ export class TemplatesService {
         image: request.image.toString(),
         ociRegistryUsername: request.credentials?.username ?? null,
         ociRegistryTokenCiphertext: ciphertext,
+        registryCredentialId,
         createdBy: caller.userId,
       },
       this.config.templates.quotaPerOrg,
+      origin,
     );
     this.metrics.templatesCreated.inc();
-    await this.handOverToWorker(id);
+    await this.handover.handOver([id]);
     return { ...toResponse(template), warnings: templateWarnings(request.image, request.credentials) };
   }
 
   async list(orgId: string, query: ListTemplatesQuery): Promise<TemplateListResponse> {
-    const page = await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 });
-    const hasMore = page.length > query.limit;
-    const items = hasMore ? page.slice(0, query.limit) : page;
-    const last = items[items.length - 1];
-    return { data: items.map(toResponse), next_cursor: hasMore && last ? encodeCursor(last) : null };
+    return toPage(await this.reads.listInOrg(orgId, { ...query, limit: query.limit + 1 }), query.limit, toResponse, encodeCursor);
   }
 
   async get(orgId: string, templateId: string): Promise<TemplateResponse> {
@@ -76,12 +90,13 @@ export class TemplatesService {
    * Changes what was given. A new image or new credentials send the template back to
    * Inactive and start a new validation; a validation of the old values can no longer flip it.
    */
-  async update(orgId: string, templateId: string, request: TemplateUpdateRequest): Promise<TemplateResponse> {
+  async update(orgId: string, templateId: string, request: TemplateUpdateRequest, origin: EventOrigin): Promise<TemplateResponse> {
+    const credential = request.registryCredentialId != null ? await this.findRegistryCredential(orgId, request.registryCredentialId) : null;
     // Encrypt outside the row lock; the context binds the token to this template.
     const ciphertext = request.token ? await this.cipher.encrypt(request.token, { orgId, templateId }) : null;
-    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext));
+    const result = await this.writes.update(orgId, templateId, (current) => planUpdate(request, current, ciphertext, credential), origin);
     if (!result) throw DomainError.notFound();
-    if (result.revalidate) await this.handOverToWorker(templateId);
+    if (result.revalidate) await this.handover.handOver([templateId]);
     const image = request.image ?? ImageReference.parse(result.template.image);
     const credentials =
       result.template.ociRegistryUsername && request.token
@@ -91,47 +106,25 @@ export class TemplatesService {
   }
 
   /** Queues a fresh validation; while one is already pending or running, nothing more is queued. */
-  async requestValidation(orgId: string, templateId: string): Promise<TemplateResponse> {
-    const result = await this.writes.requestValidation(orgId, templateId);
+  async requestValidation(orgId: string, templateId: string, origin: EventOrigin): Promise<TemplateResponse> {
+    const result = await this.writes.requestValidation(orgId, templateId, origin);
     if (!result) throw DomainError.notFound();
-    if (result.queued) await this.handOverToWorker(templateId);
+    if (result.queued) await this.handover.handOver([templateId]);
     return toResponse(result.template);
   }
 
-  /**
-   * Adds the validation job. If Redis cannot take it, the row (already pending) stays the
-   * record of the work, marked so that the worker's next sweep enqueues it without delay.
-   */
-  private async handOverToWorker(templateId: string): Promise<void> {
-    if (!(await this.validationQueue.enqueue(templateId))) await this.outbox.markNotQueued(templateId);
+  /** The org's registry credential a request names; 404 when it is not one (another org's included). */
+  private async findRegistryCredential(orgId: string, id: string): Promise<RegistryCredentialRecord> {
+    const credential = await this.registryCredentials.findInOrg(orgId, registryCredentialIdOr404(id));
+    if (!credential) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
+    return credential;
   }
 
   /** Deletes the row and its encrypted token for good, and drops its queued job. */
-  async delete(orgId: string, templateId: string): Promise<DeleteTemplateResponse> {
-    const deleted = await this.writes.deleteInOrg(orgId, templateId);
+  async delete(orgId: string, templateId: string, origin: EventOrigin): Promise<DeleteTemplateResponse> {
+    const deleted = await this.writes.deleteInOrg(orgId, templateId, origin);
     if (!deleted) throw DomainError.notFound();
     await this.validationQueue.remove(templateId);
     return { message: 'Template deleted' };
   }
-}
-
-/** Resolves the credential rules of PATCH against the stored row (both or neither, always). */
-function planUpdate(request: TemplateUpdateRequest, current: CurrentTemplateSpec, ciphertext: Buffer | null): TemplateUpdate {
-  const update: TemplateUpdate = {
-    name: request.name,
-    description: request.description,
-    category: request.category,
-    image: request.image?.toString(),
-  };
-  if (request.username === null) {
-    update.credentials = null;
-  } else if (request.username !== undefined || request.token !== undefined) {
-    const username = request.username ?? current.ociRegistryUsername;
-    if (!username) throw DomainError.validation('oci_registry_username', 'is required when oci_registry_token is set');
-    if (!ciphertext && !current.hasRegistryToken) {
-      throw DomainError.validation('oci_registry_token', 'is required when oci_registry_username is set');
-    }
-    update.credentials = { username, ciphertext };
-  }
-  return update;
 }

@@ -27,7 +27,9 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly producer: ValidationQueueProducer,
   ) {
     // Postgres or Redis away: a failed sweep is logged and the next tick tries again.
-    this.task = new PeriodicTask('outbox-sweep', logger, () => this.sweepOnce());
+    this.task = new PeriodicTask('outbox-sweep', logger, () => this.sweepOnce(), {
+      observeDuration: (ms) => metrics.backgroundTaskDuration.observe({ task: 'outbox-sweep' }, ms / 1000),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -38,7 +40,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass; returns how many templates were enqueued again. */
   async sweepOnce(): Promise<number> {
     const { sweepIntervalMs, sweepMinAgeMs } = this.config.validation;
-    if (!(await this.producer.claimSweepTurn(Math.max(500, sweepIntervalMs - 100)))) return 0;
+    if (!(await this.producer.claimTurn('sweep', Math.max(500, sweepIntervalMs - 100)))) return 0;
     let enqueued = 0;
     const queuedBefore = new Date(Date.now() - sweepMinAgeMs);
     for (;;) {

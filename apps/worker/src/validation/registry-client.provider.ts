@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigError } from '@app/config';
-import { HostGate, RegistryClient } from '@app/oci';
+import { HostGate, RegistryClient, RegistryClientOptions } from '@app/oci';
 import { REGISTRY_HOST_GATE } from '@app/queue';
 
 /**
@@ -11,28 +11,40 @@ import { REGISTRY_HOST_GATE } from '@app/queue';
 export const registryClientProvider: Provider = {
   provide: RegistryClient,
   inject: [APP_CONFIG, REGISTRY_HOST_GATE],
-  useFactory: (config: AppConfig, hostGate: HostGate) =>
-    new RegistryClient({
-      egress: {
-        allowedPrivateHosts: config.registry.allowedPrivateHosts,
-        insecureHosts: config.registry.insecureHosts,
-      },
-      caPem: config.registry.caFile ? readCaFile(config.registry.caFile) : undefined,
-      timeouts: {
-        connectTimeoutMs: config.registry.connectTimeoutMs,
-        headersTimeoutMs: config.registry.requestTimeoutMs,
-        totalTimeoutMs: config.registry.totalTimeoutMs,
-      },
-      maxSocketsPerHost: Math.max(16, config.validation.concurrency),
-      gpuDriverVersion: config.gpu.driverVersion,
-      hostGate,
-    }),
+  useFactory: (config: AppConfig, hostGate: HostGate) => new RegistryClient({ ...registryClientOptions(config), hostGate }),
 };
 
-function readCaFile(file: string): string {
+/**
+ * The registry client's settings from the config. The development demo registry of `npm start`
+ * (config.demoRegistry, which the config never sets with NODE_ENV=production) is allowed
+ * although it is on loopback, and its CA is trusted, in addition to REGISTRY_* settings.
+ */
+export function registryClientOptions(config: AppConfig): RegistryClientOptions {
+  const demo = config.demoRegistry;
+  const caPems = [
+    config.registry.caFile ? readCaFile('REGISTRY_CA_FILE', config.registry.caFile, 'could not be read') : undefined,
+    demo ? readCaFile('DEMO_REGISTRY', demo.caFile, `is set, but the demo registry's CA ${demo.caFile} (written by npm start) could not be read`) : undefined,
+  ].filter((pem): pem is string => pem !== undefined);
+  return {
+    egress: {
+      allowedPrivateHosts: demo ? [...config.registry.allowedPrivateHosts, demo.host] : config.registry.allowedPrivateHosts,
+      insecureHosts: config.registry.insecureHosts,
+    },
+    caPem: caPems.length > 0 ? caPems.join('\n') : undefined,
+    timeouts: {
+      connectTimeoutMs: config.registry.connectTimeoutMs,
+      headersTimeoutMs: config.registry.requestTimeoutMs,
+      totalTimeoutMs: config.registry.totalTimeoutMs,
+    },
+    maxSocketsPerHost: Math.max(16, config.validation.concurrency),
+    gpuDriverVersion: config.gpu.driverVersion,
+  };
+}
+
+function readCaFile(variable: string, file: string, problem: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError('REGISTRY_CA_FILE', `could not be read: ${(error as Error).message}`);
+    throw new ConfigError(variable, `${problem}: ${(error as Error).message}`);
   }
 }

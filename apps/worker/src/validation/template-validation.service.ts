@@ -1,19 +1,17 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, METRICS, ServiceMetrics } from '@app/common';
-import { RegistryTokenCipher, TokenDecryptionError } from '@app/crypto';
-import { StoredValidationReport, TemplateForValidation, TemplateValidationRepository, ValidationErrorInfo } from '@app/db';
 import {
-  ImageCheck,
-  ImageValidationReport,
-  PreviousValidation,
-  RegistryClient,
-  RegistryCredentials,
-  RegistryError,
-  ValidationErrorCode,
-  ValidationTrace,
-} from '@app/oci';
+  ImagePolicyRecord,
+  ImagePolicyRepository,
+  StoredValidationReport,
+  TemplateForValidation,
+  TemplateValidationRepository,
+  ValidationErrorInfo,
+} from '@app/db';
+import { ImageCheck, ImageChecks, ImageValidationReport, PreviousValidation, RegistryClient, RegistryError, ValidationTrace } from '@app/oci';
 import { ValidationJobResult } from '@app/queue';
+import { RegistryCredentialResolver } from '../credentials/registry-credential-resolver';
 
 /** Where the job stands in its retries; from BullMQ. */
 export interface ValidationAttempt {
@@ -43,7 +41,8 @@ export class RetryableValidationError extends Error {
 export class TemplateValidationService implements OnApplicationShutdown {
   constructor(
     private readonly templates: TemplateValidationRepository,
-    private readonly cipher: RegistryTokenCipher,
+    private readonly credentials: RegistryCredentialResolver,
+    private readonly imagePolicies: ImagePolicyRepository,
     private readonly registry: RegistryClient,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
@@ -52,24 +51,29 @@ export class TemplateValidationService implements OnApplicationShutdown {
   async validate(templateId: string, attempt: ValidationAttempt): Promise<ValidationJobResult> {
     const template = await this.templates.findForValidation(templateId);
     if (!template) return this.skipped(templateId, 'missing');
-    if (!(await this.templates.claimForValidation(template.id, template.specVersion, attempt.jobId))) {
+    if (!(await this.templates.claimForValidation(template, attempt.jobId))) {
       return this.skipped(templateId, 'not_pending');
     }
     const started = performance.now();
+    // Read after the claim: a policy PUT that commits later puts the row back to pending, so
+    // this validation's write misses and it is redone under the new policy (see ImagePolicyRepository).
+    const checks = imageChecks(await this.imagePolicies.findForOrg(template.orgId));
     const trace = new ValidationTrace();
     let check: ImageCheck;
     try {
       // The stored string is parsed by the client: a bad one is a permanent invalid_reference.
-      const credentials = await this.credentials(template);
-      check = await this.registry.checkImage(template.image, { credentials, previous: previousValidation(template), trace });
+      // Credentials are resolved (decrypted, or minted for ECR) first; the client takes username and password.
+      const credentials = await this.credentials.resolve(template);
+      check = await this.registry.checkImage(template.image, { credentials, previous: previousValidation(template), trace, ...checks });
     } catch (error) {
       this.countRequests(trace);
       return this.handleFailure(template, toErrorInfo(error), attempt, started, (error as RegistryError).retryAfterMs);
     }
     this.countRequests(trace);
     const report = withDrift(check.report, template);
-    const flipped = await this.templates.recordPassed(template.id, template.specVersion, { ...report }, report.apps, check.basis);
+    const flipped = await this.templates.recordPassed(template, { ...report }, report.apps, check.basis);
     if (!flipped) return this.skipped(templateId, await this.templates.explainMissedWrite(template.id, template.specVersion));
+    await this.credentials.recordOutcome(template, null);
     this.finished(template.id, 'passed', null, started, attempt);
     return { outcome: 'passed' };
   }
@@ -77,16 +81,6 @@ export class TemplateValidationService implements OnApplicationShutdown {
   /** Last shutdown phase, after the processor drained (onModuleDestroy): close pooled sockets. */
   async onApplicationShutdown(): Promise<void> {
     await this.registry.close();
-  }
-
-  private async credentials(template: TemplateForValidation): Promise<RegistryCredentials | undefined> {
-    if (!template.ociRegistryTokenCiphertext || !template.ociRegistryUsername) return undefined;
-    // Decrypted here only, bound to this row's org and id; kept in memory for this validation.
-    const password = await this.cipher.decrypt(template.ociRegistryTokenCiphertext, {
-      orgId: template.orgId,
-      templateId: template.id,
-    });
-    return { username: template.ociRegistryUsername, password };
   }
 
   /**
@@ -106,8 +100,9 @@ export class TemplateValidationService implements OnApplicationShutdown {
       this.finished(template.id, 'retrying', info.code, started, attempt);
       throw new RetryableValidationError(info, retryAfterMs);
     }
-    const recorded = await this.templates.recordFailed(template.id, template.specVersion, info, !info.retryable);
+    const recorded = await this.templates.recordFailed(template, info, !info.retryable);
     if (!recorded) return this.skipped(template.id, await this.templates.explainMissedWrite(template.id, template.specVersion));
+    await this.credentials.recordOutcome(template, info);
     this.finished(template.id, 'failed', info.code, started, attempt);
     return { outcome: 'failed' };
   }
@@ -139,19 +134,22 @@ export class TemplateValidationService implements OnApplicationShutdown {
 /** Typed, user-facing failure info; anything unexpected is rethrown so the queue retries it. */
 function toErrorInfo(error: unknown): ValidationErrorInfo {
   if (error instanceof RegistryError) return { code: error.code, message: error.message, retryable: error.retryable };
-  if (error instanceof TokenDecryptionError) {
-    return {
-      code: ValidationErrorCode.CredentialsUnreadable,
-      message: 'The stored registry token could not be decrypted; set the token again',
-      retryable: false,
-    };
-  }
   throw error;
 }
 
 /** The last passed validation, to compare the manifest's digest with (any worker may run the next one). */
 function previousValidation(template: TemplateForValidation): PreviousValidation | undefined {
   return template.validationReport ? { report: template.validationReport, basis: template.validationBasis } : undefined;
+}
+
+/** The org's image policy as the registry client checks it (signatures are looked up only when it has keys). */
+function imageChecks(policy: ImagePolicyRecord): ImageChecks {
+  return {
+    signaturePolicy: {
+      require_signature: policy.requireSignature,
+      trusted_keys: policy.trustedKeys.map((key) => ({ name: key.name, public_key: key.publicKey })),
+    },
+  };
 }
 
 /** Keeps Active templates' digest history: when a tag moved, say from where and when. */

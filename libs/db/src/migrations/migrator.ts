@@ -38,6 +38,17 @@ export interface MigrationResult {
   alreadyApplied: string[];
 }
 
+export interface MigrateOptions {
+  log?: (message: string) => void;
+  /**
+   * Stored as the `statement_timeout` default of the migrating role in this database
+   * (`ALTER ROLE CURRENT_USER IN DATABASE … SET`), so every session that role opens has it:
+   * the pool's own connections and a transaction-mode PgBouncer's server connections alike,
+   * where a per-connection setting cannot be sent. Left untouched when absent.
+   */
+  statementTimeoutMs?: number;
+}
+
 export class MigrationError extends Error {
   constructor(message: string) {
     super(message);
@@ -71,15 +82,18 @@ interface AppliedRow {
   rolled_back_at: Date | null;
 }
 
-export async function migrate(
-  databaseUrl: string,
-  migrationsDir: string,
-  log: (message: string) => void = () => undefined,
-): Promise<MigrationResult> {
+/**
+ * `databaseUrl` must be a real session (DATABASE_DIRECT_URL): the advisory lock is held across
+ * statements, which a transaction-mode pooler would hand to different server connections.
+ */
+export async function migrate(databaseUrl: string, migrationsDir: string, options: MigrateOptions = {}): Promise<MigrationResult> {
+  const log = options.log ?? (() => undefined);
   const migrations = await readMigrations(migrationsDir);
   const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
+    // A migration (an index on a large table) may take longer than the role's statement timeout.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
     await client.query(CREATE_MIGRATIONS_TABLE);
     const { rows } = await client.query<AppliedRow>(
@@ -105,11 +119,21 @@ export async function migrate(
       log(`applied ${migration.name}`);
       result.applied.push(migration.name);
     }
+    // Under the lock: concurrent ALTER ROLEs of one role would fail with "tuple concurrently updated".
+    if (options.statementTimeoutMs !== undefined) await setRoleStatementTimeout(client, options.statementTimeoutMs, log);
     return result;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK]).catch(() => undefined);
     await client.end();
   }
+}
+
+async function setRoleStatementTimeout(client: Client, timeoutMs: number, log: (message: string) => void): Promise<void> {
+  const { rows } = await client.query<{ role: string; database: string }>('SELECT current_user AS role, current_database() AS database');
+  const { role, database } = rows[0];
+  const value = `${Math.round(timeoutMs)}ms`;
+  await client.query(`ALTER ROLE CURRENT_USER IN DATABASE ${client.escapeIdentifier(database)} SET statement_timeout = '${value}'`);
+  log(`statement_timeout of role ${role} in database ${database}: ${value} (new sessions)`);
 }
 
 /**

@@ -235,4 +235,40 @@ describe('checkSignatures', () => {
       { key_name: 'ci', verified: true, reason: null },
     ]);
   });
+
+  describe('an index', () => {
+    const platformDigest = `sha256:${'ef'.repeat(32)}`;
+    const indexSubject: SignatureSubject = { ...subject, platformDigest };
+
+    it('counts a signature of the index without looking at its linux/amd64 manifest', async () => {
+      const repository = withTagSignatures(signed(ci));
+      await expect(checkSignatures(repository, indexSubject, policy(true, ['ci', ci]))).resolves.toEqual([{ key_name: 'ci', verified: true, reason: null }]);
+      expect(repository.calls).not.toContainEqual(expect.stringContaining(platformDigest.slice(7)));
+    });
+
+    it('counts a signature of the linux/amd64 manifest (cosign sign --recursive) when the index has none that verifies', async () => {
+      const repository = withTagSignatures(signed(stranger));
+      repository.addSignatureArtifact(cosignSignatureArtifact([signed(release, platformDigest)]), signatureTag(platformDigest));
+      await expect(checkSignatures(repository, indexSubject, policy(true, ['release', release]))).resolves.toEqual([
+        { key_name: null, verified: false, reason: expect.stringContaining('is not by a trusted key') },
+        { key_name: 'release', verified: true, reason: null },
+      ]);
+      expect(repository.calls).toContain(`manifest ${signatureTag(platformDigest)}`);
+    });
+
+    it('counts a payload naming either digest wherever it was found, and no other digest', async () => {
+      const repository = withTagSignatures(signed(ci, platformDigest), signed(ci, otherDigest));
+      await expect(checkSignatures(repository, indexSubject, policy(true, ['ci', ci]))).resolves.toEqual([
+        { key_name: 'ci', verified: true, reason: null },
+        { key_name: 'ci', verified: false, reason: expect.stringContaining(`signs "${otherDigest}"`) },
+      ]);
+    });
+
+    it('names both digests when neither is signed', async () => {
+      await expect(checkSignatures(new InMemoryRepository(), indexSubject, policy(true, ['ci', ci]))).rejects.toMatchObject({
+        code: ValidationErrorCode.SignatureMissing,
+        message: expect.stringContaining(`no signature of ${subject.digest} (or of its linux/amd64 manifest ${platformDigest}) by a trusted key was found`),
+      });
+    });
+  });
 });

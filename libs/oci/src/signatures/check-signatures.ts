@@ -22,6 +22,15 @@ export interface SignatureSubject {
   readonly registry: string;
   /** Repository path as the user wrote it (`ImageReference.repository`), e.g. `org/app`. */
   readonly repository: string;
+  /**
+   * For an index: the linux/amd64 manifest validation chose from it. A signature of it counts
+   * as well as one of the index: `cosign sign image:tag` signs the digest the tag resolves to
+   * (the index; `cosign verify` and sigstore's policy-controller check that same digest), and
+   * `cosign sign --recursive` also signs each platform manifest, which is what pipelines that
+   * sign per platform leave. Either binds what is launched (the index names the platform
+   * manifest by digest). Its signatures are looked up only when none of the index verifies.
+   */
+  readonly platformDigest?: string;
 }
 
 /** The policy failed the image; `findings` says what was found (for logs or a report). */
@@ -67,13 +76,20 @@ export async function checkSignatures(
     return findings;
   }
 
-  const { candidates, notes } = await discoverSignatures(reader, subject.digest, limits);
-  const target = { digest: subject.digest, repository: subjectRepository(subject) };
+  const repository = subjectRepository(subject);
+  const platform = subject.platformDigest && subject.platformDigest !== subject.digest ? subject.platformDigest : undefined;
+  const accepted = platform ? [subject.digest, platform] : [subject.digest];
   const budget = { remaining: limits.maxVerifications };
-  for (const candidate of candidates) findings.push(verifySignature(candidate, keys, target, budget));
-  for (const note of notes) findings.push({ key_name: null, verified: false, reason: sentence(capitalize(note.problem)) });
+  const lookUp = async (digest: string) => {
+    const { candidates, notes } = await discoverSignatures(reader, digest, limits);
+    const target = { digest, alsoAccepted: accepted, repository };
+    for (const candidate of candidates) findings.push(verifySignature(candidate, keys, target, budget));
+    for (const note of notes) findings.push({ key_name: null, verified: false, reason: sentence(capitalize(note.problem)) });
+  };
+  await lookUp(subject.digest);
+  if (platform && !findings.some((finding) => finding.verified)) await lookUp(platform);
 
-  if (policy.require_signature) enforce(findings, keys, subject, target.repository);
+  if (policy.require_signature) enforce(findings, keys, subject, repository);
   return findings;
 }
 
@@ -97,19 +113,20 @@ function parsedKey(pem: string): TrustedKeyParseResult {
 function enforce(findings: SignatureFinding[], keys: readonly NamedTrustedKey[], subject: SignatureSubject, repository: string): void {
   if (findings.some((finding) => finding.verified)) return;
   const tried = `keys tried: ${keyList(keys)}`;
+  const signed = subject.platformDigest && subject.platformDigest !== subject.digest ? `${subject.digest} (or of its linux/amd64 manifest ${subject.platformDigest})` : subject.digest;
   const byTrustedKeys = findings.filter((finding) => finding.key_name !== null);
   if (byTrustedKeys.length > 0) {
     const reasons = byTrustedKeys.slice(0, 3).map((finding) => finding.reason).join(' ');
     throw new SignaturePolicyError(
       ValidationErrorCode.SignatureInvalid,
-      `No signature of ${subject.digest} by a trusted key verifies (${tried}). ${reasons}${byTrustedKeys.length > 3 ? ` (${byTrustedKeys.length - 3} more.)` : ''} Sign ${repository}@${subject.digest} again.`,
+      `No signature of ${signed} by a trusted key verifies (${tried}). ${reasons}${byTrustedKeys.length > 3 ? ` (${byTrustedKeys.length - 3} more.)` : ''} Sign ${repository}@${subject.digest} again.`,
       findings,
     );
   }
   const others = findings.length > 0 ? ` Found instead: ${findings.slice(0, 3).map((finding) => finding.reason).join(' ')}` : '';
   throw new SignaturePolicyError(
     ValidationErrorCode.SignatureMissing,
-    `The organization's image policy requires a signature, and no signature of ${subject.digest} by a trusted key was found (${tried}).${others} Sign it with \`cosign sign --key <key> ${repository}@${subject.digest}\`.`,
+    `The organization's image policy requires a signature, and no signature of ${signed} by a trusted key was found (${tried}).${others} Sign it with \`cosign sign --key <key> ${repository}@${subject.digest}\`.`,
     findings,
   );
 }

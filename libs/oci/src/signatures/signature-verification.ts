@@ -17,6 +17,8 @@ export interface NamedTrustedKey {
 /** What a signature must sign: the validated digest, in the template's repository (canonical form). */
 export interface VerificationTarget {
   readonly digest: string;
+  /** Other digests a signature may name instead (an index's linux/amd64 manifest, see SignatureSubject). */
+  readonly alsoAccepted?: readonly string[];
   /** `canonicalRepository()` of the template's image. */
   readonly repository: string;
 }
@@ -73,7 +75,7 @@ export function verifySignature(
   const parsed = parseSimpleSigning(payload);
   if (!parsed.ok) return failed(`Signature ${candidate.layerDigest} by key "${signer.name}" does not count: ${parsed.problem}.`, signer);
   const { manifestDigest, dockerReference } = parsed.claims;
-  if (manifestDigest !== target.digest) {
+  if (manifestDigest !== target.digest && !target.alsoAccepted?.includes(manifestDigest)) {
     return failed(
       `Signature ${candidate.layerDigest} by key "${signer.name}" signs ${quote(manifestDigest)}, not this image's digest ${target.digest} (a signature of another image copied here).`,
       signer,
