@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadTestEnvironment, registryTarget } from './support/environment';
 import { pushImage } from './support/images/push-image';
 import { startSystem, SystemHarness } from './support/in-process/system-harness';
+import { awsEcrCredentialBody, basicCredentialBody, CREDENTIALS_PATH } from './support/registry-credential-requests';
 import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
 import { EventRetention } from '../apps/worker/src/events/event-retention';
 
@@ -84,6 +85,79 @@ describe('event log and audit trail (e2e)', () => {
     expect(rows.length).toBeGreaterThanOrEqual(3);
     for (const row of rows) expect(row.row_text).not.toContain(canary);
     expect(JSON.stringify(await trail(org, auth))).not.toContain(canary);
+  });
+
+  it('records registry credentials created, rotated (with the templates it queued), renamed and deleted, never their secrets', async () => {
+    const { org, auth, sub } = await member();
+    const secret = `ghp_canary${randomUUID().replace(/-/g, '')}`;
+    const awsSecret = `CANARY${randomUUID().replace(/-/g, '')}`.slice(0, 40).padEnd(40, 'x');
+    const basic = await system.api.http
+      .post(CREDENTIALS_PATH(org))
+      .set('authorization', auth)
+      .set('x-request-id', 'cred-create-1')
+      .send(basicCredentialBody({ name: 'ghcr robot', secret }))
+      .expect(201);
+    const ecr = await system.api.http
+      .post(CREDENTIALS_PATH(org))
+      .set('authorization', auth)
+      .send(awsEcrCredentialBody({ aws_secret_access_key: awsSecret }))
+      .expect(201);
+    const template = await system.api.http
+      .post(TEMPLATES_PATH(org))
+      .set('authorization', auth)
+      .send(validTemplateBody({ registry_credential_id: basic.body.id }))
+      .expect(201);
+    await system.api.http
+      .patch(`${CREDENTIALS_PATH(org)}/${basic.body.id}`)
+      .set('authorization', auth)
+      .set('x-request-id', 'cred-rotate-1')
+      .send({ secret: `${secret}2` })
+      .expect(200);
+    await system.api.http.patch(`${CREDENTIALS_PATH(org)}/${ecr.body.id}`).set('authorization', auth).send({ name: 'ecr renamed' }).expect(200);
+    await system.api.http.patch(`${CREDENTIALS_PATH(org)}/${ecr.body.id}`).set('authorization', auth).send({ name: 'ecr renamed' }).expect(200); // no change
+    await system.api.http.delete(`${CREDENTIALS_PATH(org)}/${basic.body.id}`).set('authorization', auth).expect(409); // in use: no event
+    await system.api.http.delete(`${CREDENTIALS_PATH(org)}/${ecr.body.id}`).set('authorization', auth).set('x-request-id', 'cred-delete-1').expect(200);
+
+    const events = await trail(org, auth, '?type=registry_credential.');
+    expect(events.map((event) => event.type)).toEqual([
+      'registry_credential.deleted',
+      'registry_credential.updated',
+      'registry_credential.updated',
+      'registry_credential.created',
+      'registry_credential.created',
+    ]);
+    const [deleted, renamed, rotated, createdEcr, createdBasic] = events;
+    expect(createdBasic).toMatchObject({
+      subject: { kind: 'registry_credential', id: basic.body.id },
+      actor: { type: 'user', id: sub },
+      request_id: 'cred-create-1',
+      data: {
+        name: 'ghcr robot',
+        registry: 'ghcr.io',
+        kind: 'basic',
+        username: 'robot',
+        aws_access_key_id: null,
+        aws_region: null,
+        aws_role_arn: null,
+        aws_external_id: null,
+      },
+    });
+    expect(createdEcr.data).toMatchObject({ kind: 'aws_ecr', aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE', username: null });
+    expect(rotated).toMatchObject({
+      subject: { id: basic.body.id },
+      request_id: 'cred-rotate-1',
+      data: { before: {}, after: {}, secret_replaced: true, templates_queued: 1 },
+    });
+    expect(renamed.data).toEqual({ before: { name: createdEcr.data.name }, after: { name: 'ecr renamed' }, secret_replaced: false, templates_queued: 0 });
+    expect(deleted).toMatchObject({ request_id: 'cred-delete-1', subject: { id: ecr.body.id }, data: { name: 'ecr renamed', registry: createdEcr.data.registry } });
+    const referenced = (await trail(org, auth, `?subject_id=${template.body.id}`)).find((event) => event.type === 'template.created');
+    expect(referenced.data.registry_credential_id).toBe(basic.body.id);
+
+    const { rows } = await system.api.db.query('SELECT e::text AS row_text FROM events e WHERE org_id = $1', [org]);
+    for (const row of rows) {
+      expect(row.row_text).not.toContain(secret);
+      expect(row.row_text).not.toContain(awsSecret);
+    }
   });
 
   it('writes no event for a change that did not happen', async () => {
@@ -190,7 +264,7 @@ describe('event log and audit trail (e2e)', () => {
     await refused('?cursor=1&cursor=2', /^cursor: must be given once/);
     await refused('?since=yesterday', /^since: must be an RFC 3339 date-time/);
     await refused('?since=2026-13-45T99:00:00Z', /^since: must be an RFC 3339 date-time/);
-    await refused('?type=template.valid', /^type: must be an event type or a prefix of types ending in a dot \(template\., template\.validation\., webhook\.\)/);
+    await refused('?type=template.valid', /^type: must be an event type or a prefix of types ending in a dot \(template\., template\.validation\., registry_credential\., image_policy\., webhook\.\)/);
     await refused('?type=registry.', /^type: must be an event type or a prefix/);
     await refused('?subject_id=not-a-uuid', /^subject_id: must be a UUID/);
     await refused('?limit=0', /^limit: must be a whole number from 1 to 200/);

@@ -201,6 +201,32 @@ describe('org image policy: signatures checked on every validation (e2e)', () =>
     expect(outcomes).toEqual(['skipped', 'failed']);
   });
 
+  it('records each change of the policy in the audit trail, who made it and what changed; a PUT that changes nothing records nothing', async () => {
+    const org = `org-${suite}-audit`;
+    const sub = randomUUID();
+    const auth = await system.api.auth([org], sub);
+    const put = (policy: Record<string, unknown>) => system.api.http.put(POLICY_PATH(org)).set('authorization', auth).set('x-request-id', 'policy-put').send(policy).expect(200);
+    await createTemplate(org, imageReference(anonymous, await image('audited')));
+    await put({ require_signature: true, trusted_keys: trusted({ ci }) });
+    await put({ require_signature: true, trusted_keys: trusted({ ci }) });
+    await put({ require_signature: false, trusted_keys: trusted({ ci }) });
+    const events = (await system.api.http.get(`/api/v1beta1/orgs/${org}/events?type=image_policy.`).set('authorization', auth).expect(200)).body.data;
+    expect(events).toHaveLength(2);
+    const [relaxed, required] = events;
+    expect(required).toMatchObject({
+      type: 'image_policy.updated',
+      subject: { kind: 'image_policy', id: org },
+      actor: { type: 'user', id: sub },
+      request_id: 'policy-put',
+      data: {
+        before: { require_signature: false, trusted_keys: [] },
+        after: { require_signature: true, trusted_keys: [{ name: 'ci', public_key: expect.stringContaining('BEGIN PUBLIC KEY') }] },
+        templates_queued: 1,
+      },
+    });
+    expect(relaxed.data).toEqual({ before: { require_signature: true }, after: { require_signature: false }, templates_queued: 1 });
+  });
+
   it('answers for the caller\'s organizations only, and refuses a bad policy with the field', async () => {
     const org = `org-${suite}-refusals`;
     const other = `org-${suite}-other`;

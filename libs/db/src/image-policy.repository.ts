@@ -1,4 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { METRICS, ServiceMetrics } from '@app/common';
+import { appendEventsInTransaction } from './events/event-append';
+import { EventData, ImagePolicyEventFields } from './events/event-types';
+import { EventOrigin, NewEvent } from './events/event.types';
 import { PrismaService } from './prisma.service';
 
 /** One key an organization trusts to sign its images: stored as the SPKI PEM the API normalised it to. */
@@ -34,11 +38,14 @@ interface PolicyRow {
  * one extra read: by primary key, on the pg pool, like the API's hot reads); replaced by the
  * API together with putting the org's templates back to pending, in one transaction, so a
  * policy is never stored without the validations it asks for (and a repeated PUT of the same
- * policy asks for none).
+ * policy asks for none). A change appends `image_policy.updated` in that transaction.
  */
 @Injectable()
 export class ImagePolicyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+  ) {}
 
   async findForOrg(orgId: string): Promise<ImagePolicyRecord> {
     const { rows } = await this.prisma.pool.query<PolicyRow>(
@@ -54,15 +61,15 @@ export class ImagePolicyRepository {
    * running under the old policy finds its row pending and is redone). The caller enqueues the
    * returned ids; the outbox sweep covers any it could not.
    */
-  async replace(orgId: string, policy: Omit<ImagePolicyRecord, 'updatedAt'>): Promise<ImagePolicyChange> {
+  async replace(orgId: string, policy: Omit<ImagePolicyRecord, 'updatedAt'>, origin: EventOrigin): Promise<ImagePolicyChange> {
     const keys = policy.trustedKeys.map((key) => ({ name: key.name, public_key: key.publicKey }));
-    return this.prisma.$transaction(async (tx) => {
+    const change = await this.prisma.$transaction(async (tx) => {
       // The row lock orders concurrent PUTs of one org; the first PUT creates the row.
       await tx.$executeRaw`INSERT INTO org_image_policies (org_id) VALUES (${orgId}) ON CONFLICT (org_id) DO NOTHING`;
       const [current] = await tx.$queryRaw<PolicyRow[]>`
         SELECT require_signature, trusted_keys, updated_at FROM org_image_policies WHERE org_id = ${orgId} FOR UPDATE`;
       if (sameRules(toRecord(current), policy)) {
-        return { policy: toRecord(current), revalidate: [] };
+        return { policy: toRecord(current), revalidate: [], changed: false };
       }
       const [stored] = await tx.$queryRaw<PolicyRow[]>`
         UPDATE org_image_policies
@@ -73,9 +80,25 @@ export class ImagePolicyRepository {
         UPDATE templates SET validation_state = 'pending', validation_attempts = 0, validation_queued_at = now()
         WHERE org_id = ${orgId}
         RETURNING id`;
-      return { policy: toRecord(stored), revalidate: templates.map((row) => row.id) };
+      const event = policyUpdated(orgId, current, { require_signature: policy.requireSignature, trusted_keys: keys }, templates.length);
+      await appendEventsInTransaction(tx, orgId, [event], origin);
+      return { policy: toRecord(stored), revalidate: templates.map((row) => row.id), changed: true };
     });
+    if (change.changed) this.metrics.eventsWritten.inc({ type: 'image_policy.updated' });
+    return { policy: change.policy, revalidate: change.revalidate };
   }
+}
+
+/** The rules that changed, before and after. */
+function policyUpdated(orgId: string, current: PolicyRow, after: ImagePolicyEventFields, templatesQueued: number): NewEvent {
+  const before: ImagePolicyEventFields = { require_signature: current.require_signature, trusted_keys: current.trusted_keys };
+  const data: EventData<'image_policy.updated'> = { before: {}, after: {}, templates_queued: templatesQueued };
+  for (const key of Object.keys(after) as (keyof ImagePolicyEventFields)[]) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    (data.before as Record<string, unknown>)[key] = before[key];
+    (data.after as Record<string, unknown>)[key] = after[key];
+  }
+  return { type: 'image_policy.updated', subjectId: orgId, data };
 }
 
 /** Same flag, same keys under the same names in the same order. */

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@app/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, METRICS, ServiceMetrics } from '@app/common';
 import { Prisma } from './generated/prisma/client';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
+import { appendEvents, appendEventsInTransaction } from './events/event-append';
+import { EventOrigin } from './events/event.types';
 import { PrismaService } from './prisma.service';
+import { RegistryCredentialFieldsRow, registryCredentialCreated, registryCredentialDeleted, registryCredentialUpdated } from './registry-credential-events';
 import { CREDENTIAL_COLUMNS, RegistryCredentialRow, toCredentialRecord } from './registry-credential-row';
 import {
   CurrentRegistryCredential,
@@ -25,31 +28,37 @@ export interface RegistryCredentialUpdate {
 
 /**
  * The API's reads and writes of registry credentials. Each write is one transaction in one
- * method (create, update, delete), so whatever must happen with it commits with it; races are
- * decided by the database: the per-org counter row for the quota, the unique index on
- * `(org_id, lower(name))` for names, and the templates' foreign key for deletes.
+ * method (create, update, delete), so whatever must happen with it commits with it, its event
+ * included (`registry_credential.created/updated/deleted`, the lock order of
+ * events/event-append.ts); races are decided by the database: the per-org counter row for the
+ * quota, the unique index on `(org_id, lower(name))` for names, and the templates' foreign key
+ * for deletes.
  */
 @Injectable()
 export class RegistryCredentialRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+  ) {}
 
-  /** Inserts the credential and takes one unit of the org's credential quota. */
-  async create(credential: NewRegistryCredential, quota: number): Promise<RegistryCredentialRecord> {
+  /** Inserts the credential, takes one unit of the org's credential quota and appends `registry_credential.created`. */
+  async create(credential: NewRegistryCredential, quota: number, origin: EventOrigin): Promise<RegistryCredentialRecord> {
+    const created = registryCredentialCreated(credential);
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      const record = await this.prisma.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<RegistryCredentialRow[]>`
           WITH quota AS (
             INSERT INTO org_registry_credential_counts AS c (org_id, count) VALUES (${credential.orgId}, 1)
             ON CONFLICT (org_id) DO UPDATE SET count = c.count + 1 WHERE c.count < ${quota}
-            RETURNING count
-          )
+            RETURNING org_id
+          ), ${appendEvents('quota', [created], origin)}
           INSERT INTO registry_credentials (id, org_id, name, name_key, registry, kind, username, aws_access_key_id,
                                             aws_region, aws_role_arn, aws_external_id, secret_ciphertext, expires_at, created_by)
           SELECT ${credential.id}::uuid, ${credential.orgId}, ${credential.name}, ${credential.name.toLowerCase()},
                  ${credential.registry}, ${credential.kind}::"RegistryCredentialKind", ${credential.username},
                  ${credential.awsAccessKeyId}, ${credential.awsRegion}, ${credential.awsRoleArn}, ${credential.awsExternalId},
                  ${credential.secretCiphertext}, ${credential.expiresAt}::timestamptz, ${credential.createdBy}::uuid
-          FROM quota
+          FROM event_head
           RETURNING ${CREDENTIAL_COLUMNS}`;
         if (rows.length === 0) {
           throw new DomainError(
@@ -59,6 +68,8 @@ export class RegistryCredentialRepository {
         }
         return toCredentialRecord(rows[0]);
       });
+      this.metrics.eventsWritten.inc({ type: created.type });
+      return record;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, `A registry credential named "${credential.name}" already exists in this organization`);
@@ -90,17 +101,19 @@ export class RegistryCredentialRepository {
    * template that uses the credential back to a pending validation, in batches of
    * ROTATION_BATCH by id, each template once. The templates' status is left as it is: the
    * validation decides, and a template that failed for its credentials turns Active again when
-   * the new secret works. Returns null when not found.
+   * the new secret works. `registry_credential.updated` (the changed fields, before and after)
+   * is appended last, in the same transaction. Returns null when not found.
    */
   async update(
     orgId: string,
     id: string,
     plan: (current: CurrentRegistryCredential) => RegistryCredentialChange,
+    origin: EventOrigin,
   ): Promise<RegistryCredentialUpdate | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const current = await tx.$queryRaw<{ kind: CurrentRegistryCredential['kind']; registry: string; aws_role_arn: string | null; aws_external_id: string | null }[]>`
-          SELECT kind, registry, aws_role_arn, aws_external_id FROM registry_credentials
+      const result = await this.prisma.$transaction(async (tx) => {
+        const current = await tx.$queryRaw<RegistryCredentialFieldsRow[]>`
+          SELECT name, registry, kind, username, aws_access_key_id, aws_region, aws_role_arn, aws_external_id FROM registry_credentials
           WHERE id = ${id}::uuid AND org_id = ${orgId} FOR UPDATE`;
         if (current.length === 0) return null;
         const { kind, registry, aws_role_arn: awsRoleArn, aws_external_id: awsExternalId } = current[0];
@@ -109,8 +122,12 @@ export class RegistryCredentialRepository {
         const rows = await tx.$queryRaw<RegistryCredentialRow[]>`
           UPDATE registry_credentials SET ${Prisma.join(sets, ', ')} WHERE id = ${id}::uuid RETURNING ${CREDENTIAL_COLUMNS}`;
         const queuedTemplateIds = rotated ? await queueTemplatesOf(tx, id) : [];
-        return { credential: toCredentialRecord(rows[0]), queuedTemplateIds };
+        const event = registryCredentialUpdated(id, current[0], change, queuedTemplateIds.length);
+        if (event) await appendEventsInTransaction(tx, orgId, [event], origin);
+        return { credential: toCredentialRecord(rows[0]), queuedTemplateIds, event: event?.type };
       });
+      if (result?.event) this.metrics.eventsWritten.inc({ type: result.event });
+      return result && { credential: result.credential, queuedTemplateIds: result.queuedTemplateIds };
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.Conflict, 'A registry credential with that name already exists in this organization');
       throw error;
@@ -121,22 +138,26 @@ export class RegistryCredentialRepository {
    * Deletes the credential (and its encrypted secret) and gives back its quota unit. Refused
    * with credential_in_use while templates use it; a template created with it at the same
    * moment is decided by the templates' foreign key, never left pointing at nothing.
-   * Returns false when not found.
+   * Appends `registry_credential.deleted`. Returns false when not found.
    */
-  async deleteInOrg(orgId: string, id: string): Promise<boolean> {
+  async deleteInOrg(orgId: string, id: string, origin: EventOrigin): Promise<boolean> {
+    const deletedEvent = registryCredentialDeleted(id);
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      const deleted = await this.prisma.$transaction(async (tx) => {
         const users = await countTemplatesOf(tx, id);
         if (users > 0) throw inUse(users);
         const rows = await tx.$queryRaw<{ deleted: number }[]>`
           WITH deleted AS (
-            DELETE FROM registry_credentials WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id
+            DELETE FROM registry_credentials WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id, name, registry
           ), released AS (
-            UPDATE org_registry_credential_counts c SET count = c.count - 1 FROM deleted d WHERE c.org_id = d.org_id RETURNING 1
-          )
+            UPDATE org_registry_credential_counts c SET count = c.count - 1 FROM deleted d WHERE c.org_id = d.org_id
+            RETURNING d.org_id, d.name, d.registry
+          ), ${appendEvents('released', [deletedEvent], origin)}
           SELECT count(*)::int AS deleted FROM deleted`;
         return rows[0].deleted > 0;
       });
+      if (deleted) this.metrics.eventsWritten.inc({ type: deletedEvent.type });
+      return deleted;
     } catch (error) {
       if (isForeignKeyViolation(error)) throw inUse(await countTemplatesOf(this.prisma, id));
       throw error;

@@ -34,7 +34,7 @@ describe('templateUpdated', () => {
   });
 
   it('says a token was replaced without saying anything of it', () => {
-    const event = templateUpdated('t1', current, { credentials: { kind: 'inline', username: 'robot', ciphertext: new Uint8Array([1, 2]) } });
+    const event = templateUpdated('t1', current, { credentials: { kind: 'inline', username: 'robot', ciphertext: Buffer.from([1, 2]) } });
     expect(event?.data).toEqual({ before: {}, after: {}, registry_token_replaced: true });
   });
 });

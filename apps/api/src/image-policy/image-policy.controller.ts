@@ -1,7 +1,9 @@
 import { Body, Controller, Param, UseGuards } from '@nestjs/common';
 import { AuthGuard, RateLimitGuard } from '@app/common';
+import { EventOrigin } from '@app/db';
 import { Endpoint } from '../contract/operation';
 import { body } from '../contract/schema-pipe';
+import { CurrentOrigin } from '../events/event-origin.decorator';
 import { ImagePolicyOperations as Op } from './image-policy.operations';
 import {
   IMAGE_POLICY_READ_ONLY_KEYS,
@@ -25,8 +27,9 @@ export class ImagePolicyController {
   @Endpoint(Op.put)
   put(
     @Param('org_id') orgId: string,
+    @CurrentOrigin() origin: EventOrigin,
     @Body(body(ImagePolicyRequestSchema, { readOnlyKeys: IMAGE_POLICY_READ_ONLY_KEYS })) request: ImagePolicyRequest,
   ): Promise<ImagePolicyUpdateResponse> {
-    return this.policies.put(orgId, request);
+    return this.policies.put(orgId, request, origin);
   }
 }

@@ -1,9 +1,11 @@
 import { Body, Controller, Param, Query, UseGuards } from '@nestjs/common';
 import { AuthGuard, Caller, CurrentCaller, RateLimitGuard } from '@app/common';
+import { EventOrigin, REGISTRY_CREDENTIAL_NOT_FOUND } from '@app/db';
 import { MessageResponse } from '../contract/common.schemas';
 import { Endpoint } from '../contract/operation';
 import { body, query } from '../contract/schema-pipe';
 import { UuidOr404Pipe } from '../contract/uuid-param.pipe';
+import { CurrentOrigin } from '../events/event-origin.decorator';
 import { RegistryCredentialOperations as Op } from './registry-credential.operations';
 import {
   CREDENTIAL_CREATE_READ_ONLY_KEYS,
@@ -17,7 +19,6 @@ import {
   RegistryCredentialUpdateRequest,
   RegistryCredentialUpdateRequestSchema,
 } from './registry-credential.schemas';
-import { REGISTRY_CREDENTIAL_NOT_FOUND } from '@app/db';
 import { RegistryCredentialsService } from './registry-credentials.service';
 
 const credentialId = new UuidOr404Pipe(REGISTRY_CREDENTIAL_NOT_FOUND);
@@ -39,9 +40,10 @@ export class RegistryCredentialsController {
   create(
     @Param('org_id') orgId: string,
     @CurrentCaller() caller: Caller,
+    @CurrentOrigin() origin: EventOrigin,
     @Body(body(RegistryCredentialCreateRequestSchema, { readOnlyKeys: CREDENTIAL_CREATE_READ_ONLY_KEYS })) request: RegistryCredentialCreateRequest,
   ): Promise<RegistryCredentialResponse> {
-    return this.credentials.create(orgId, caller, request);
+    return this.credentials.create(orgId, caller, request, origin);
   }
 
   @Endpoint(Op.get)
@@ -53,13 +55,18 @@ export class RegistryCredentialsController {
   update(
     @Param('org_id') orgId: string,
     @Param('credential_id', credentialId) id: string,
+    @CurrentOrigin() origin: EventOrigin,
     @Body(body(RegistryCredentialUpdateRequestSchema, { readOnlyKeys: CREDENTIAL_UPDATE_READ_ONLY_KEYS })) request: RegistryCredentialUpdateRequest,
   ): Promise<RegistryCredentialResponse> {
-    return this.credentials.update(orgId, id, request);
+    return this.credentials.update(orgId, id, request, origin);
   }
 
   @Endpoint(Op.delete)
-  delete(@Param('org_id') orgId: string, @Param('credential_id', credentialId) id: string): Promise<MessageResponse> {
-    return this.credentials.delete(orgId, id);
+  delete(
+    @Param('org_id') orgId: string,
+    @Param('credential_id', credentialId) id: string,
+    @CurrentOrigin() origin: EventOrigin,
+  ): Promise<MessageResponse> {
+    return this.credentials.delete(orgId, id, origin);
   }
 }

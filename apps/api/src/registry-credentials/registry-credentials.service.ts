@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError } from '@app/common';
 import { RegistryTokenCipher } from '@app/crypto';
 import {
+  EventOrigin,
   REGISTRY_CREDENTIAL_NOT_FOUND,
   RegistryCredentialRecord,
   RegistryCredentialRepository,
@@ -32,7 +33,7 @@ export class RegistryCredentialsService {
   ) {}
 
   /** Stores the credential with its secret encrypted under {org_id, credential_id, purpose}. Nothing is sent anywhere. */
-  async create(orgId: string, caller: Caller, request: RegistryCredentialCreateRequest): Promise<RegistryCredentialResponse> {
+  async create(orgId: string, caller: Caller, request: RegistryCredentialCreateRequest, origin: EventOrigin): Promise<RegistryCredentialResponse> {
     const id = randomUUID();
     const common = { id, orgId, name: request.name, registry: request.registry, kind: request.kind, createdBy: caller.userId };
     let credential: RegistryCredentialRecord;
@@ -51,6 +52,7 @@ export class RegistryCredentialsService {
           expiresAt: secretExpiry(request.secret),
         },
         this.config.registryCredentials.quotaPerOrg,
+        origin,
       );
       warnings = registryCredentialWarnings(request.registry, { username: request.username, token: request.secret });
     } else {
@@ -68,6 +70,7 @@ export class RegistryCredentialsService {
           expiresAt: null,
         },
         this.config.registryCredentials.quotaPerOrg,
+        origin,
       );
     }
     return { ...toCredentialResponse(credential), warnings };
@@ -87,7 +90,7 @@ export class RegistryCredentialsService {
    * fresh validation; the rows are marked in the same transaction, so a lost enqueue is picked
    * up by the worker's outbox sweep, and repeating the request queues each template again once.
    */
-  async update(orgId: string, id: string, request: RegistryCredentialUpdateRequest): Promise<RegistryCredentialResponse> {
+  async update(orgId: string, id: string, request: RegistryCredentialUpdateRequest, origin: EventOrigin): Promise<RegistryCredentialResponse> {
     // The kind never changes: read it to check the fields and bind the new secret's encryption to it.
     const { kind, registry, username } = await this.find(orgId, id);
     const newSecret = kind === 'basic' ? request.secret : request.aws_secret_access_key;
@@ -97,7 +100,7 @@ export class RegistryCredentialsService {
           expiresAt: kind === 'basic' ? secretExpiry(newSecret) : null,
         }
       : undefined;
-    const result = await this.credentials.update(orgId, id, (current) => planCredentialUpdate(request, current, secret, ecrRegistryRegion(registry)));
+    const result = await this.credentials.update(orgId, id, (current) => planCredentialUpdate(request, current, secret, ecrRegistryRegion(registry)), origin);
     if (!result) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
     await this.handover.handOver(result.queuedTemplateIds);
     const warnings =
@@ -108,8 +111,8 @@ export class RegistryCredentialsService {
   }
 
   /** Deletes the credential and its encrypted secret; refused (credential_in_use) while templates use it. */
-  async delete(orgId: string, id: string): Promise<MessageResponse> {
-    if (!(await this.credentials.deleteInOrg(orgId, id))) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
+  async delete(orgId: string, id: string, origin: EventOrigin): Promise<MessageResponse> {
+    if (!(await this.credentials.deleteInOrg(orgId, id, origin))) throw DomainError.notFound(REGISTRY_CREDENTIAL_NOT_FOUND);
     return { message: 'Registry credential deleted' };
   }
 

@@ -51,3 +51,20 @@ export function appendEvents(gate: string, events: readonly NewEvent[], origin: 
       RETURNING seq, pg_notify('org_events', org_id || ' ' || seq)
     )`;
 }
+
+/**
+ * Appends events about one org from a statement of their own, inside the caller's transaction:
+ * for a change made of several statements (a credential rotation, a policy change) whose
+ * event can only be written once the others have run. Call it last, after the changed rows are
+ * locked (the lock order above).
+ */
+export async function appendEventsInTransaction(
+  tx: Prisma.TransactionClient,
+  orgId: string,
+  events: readonly NewEvent[],
+  origin: EventOrigin,
+): Promise<void> {
+  await tx.$executeRaw`
+    WITH target AS (SELECT ${orgId}::text AS org_id), ${appendEvents('target', events, origin)}
+    SELECT 1 FROM appended_events`;
+}

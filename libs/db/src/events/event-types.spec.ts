@@ -8,10 +8,11 @@ describe('event-type registry', () => {
     expect(isEventTypePattern('template.validation.')).toBe(true);
     expect(isEventTypePattern('template.')).toBe(true);
     expect(isEventTypePattern('webhook.')).toBe(true);
-    for (const bad of ['template', 'template.valid', 'template.validation', 'registry_credential.', '*', '', 'template.created.']) {
+    expect(isEventTypePattern('registry_credential.')).toBe(true);
+    for (const bad of ['template', 'template.valid', 'template.validation', 'registry_credentials.', 'image_polic', '*', '', 'template.created.']) {
       expect(isEventTypePattern(bad)).toBe(false);
     }
-    expect(eventTypePrefixes()).toEqual(['template.', 'template.validation.', 'webhook.']);
+    expect(eventTypePrefixes()).toEqual(['template.', 'template.validation.', 'registry_credential.', 'image_policy.', 'webhook.']);
   });
 
   it('matches a type by exact name or by prefix', () => {
@@ -24,7 +25,7 @@ describe('event-type registry', () => {
   it('names a subject kind and a strict data schema for every type', () => {
     for (const type of EVENT_TYPE_NAMES) {
       const definition = EVENT_TYPES[type];
-      expect(['template', 'webhook']).toContain(definition.subject);
+      expect(['template', 'registry_credential', 'image_policy', 'webhook']).toContain(definition.subject);
       expect(type.startsWith(`${definition.subject}.`)).toBe(true);
       expect(definition.description.length).toBeGreaterThan(10);
     }

@@ -38,6 +38,26 @@ const WebhookFields = z.strictObject({
 });
 export type WebhookEventFields = z.infer<typeof WebhookFields>;
 
+/** A registry credential's non-secret fields (the secret only ever as "replaced"). */
+const RegistryCredentialFields = z.strictObject({
+  name: z.string(),
+  registry: z.string(),
+  kind: z.enum(['basic', 'aws_ecr']),
+  username: z.string().nullable(),
+  aws_access_key_id: z.string().nullable(),
+  aws_region: z.string().nullable(),
+  aws_role_arn: z.string().nullable(),
+  aws_external_id: z.string().nullable(),
+});
+export type RegistryCredentialEventFields = z.infer<typeof RegistryCredentialFields>;
+
+/** An image policy's rules as events report them (public keys: nothing secret). */
+const ImagePolicyFields = z.strictObject({
+  require_signature: z.boolean(),
+  trusted_keys: z.array(z.strictObject({ name: z.string(), public_key: z.string() })),
+});
+export type ImagePolicyEventFields = z.infer<typeof ImagePolicyFields>;
+
 const TemplateStatus = z.enum(['Inactive', 'Active']);
 
 const change = <T extends z.ZodObject>(fields: T) =>
@@ -86,6 +106,28 @@ export const EVENT_TYPES = {
     subject: 'template',
     description: 'A re-validation found the tag pointing at another digest.',
     data: z.strictObject({ image: z.string(), old_digest: z.string(), new_digest: z.string() }),
+  },
+  'registry_credential.created': {
+    subject: 'registry_credential',
+    description: 'A registry credential was created (its secret is never in an event).',
+    data: RegistryCredentialFields,
+  },
+  'registry_credential.updated': {
+    subject: 'registry_credential',
+    description:
+      'A registry credential changed; `before` and `after` hold the changed fields, `secret_replaced` says whether a new secret was given, `templates_queued` how many templates were sent back to validation by the rotation.',
+    data: change(RegistryCredentialFields).extend({ secret_replaced: z.boolean(), templates_queued: z.int() }),
+  },
+  'registry_credential.deleted': {
+    subject: 'registry_credential',
+    description: 'A registry credential was deleted, with its encrypted secret.',
+    data: z.strictObject({ name: z.string(), registry: z.string() }),
+  },
+  'image_policy.updated': {
+    subject: 'image_policy',
+    description:
+      "The organization's image policy changed (the subject id is the org id); `before` and `after` hold the changed rules, `templates_queued` how many templates were sent back to validation.",
+    data: change(ImagePolicyFields).extend({ templates_queued: z.int() }),
   },
   'webhook.created': { subject: 'webhook', description: 'A webhook was created.', data: WebhookFields },
   'webhook.updated': { subject: 'webhook', description: 'A webhook changed; `before` and `after` hold the changed fields.', data: change(WebhookFields) },
