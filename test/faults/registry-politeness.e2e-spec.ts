@@ -24,6 +24,8 @@ describe('three workers and one registry host (built processes)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'airt-polite-'));
   let sandbox: FaultSandbox;
   let registry: CountingRegistry;
+  /** The workers a test started: stopped after it, passed or not, so none takes the next test's jobs. */
+  const started: SpawnedService[] = [];
 
   const images = [env.images.cudaApp, env.images.multi, env.images.labelled, env.images.dockerV2, env.images.dockerList];
 
@@ -35,6 +37,9 @@ describe('three workers and one registry host (built processes)', () => {
       env: { ...registry.accessEnv(), VALIDATION_CONCURRENCY: '8', REGISTRY_PERMIT_TIMEOUT: '60s' },
     });
     await sandbox.system.startApi();
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((worker) => worker.stop()));
   });
   afterAll(async () => {
     await sandbox?.close();
@@ -56,8 +61,18 @@ describe('three workers and one registry host (built processes)', () => {
     return answers.map((answer) => answer.body.id as string);
   }
 
+  async function startWorker(env: Record<string, string> = {}): Promise<SpawnedService> {
+    const worker = await sandbox.system.startWorker(env);
+    started.push(worker);
+    return worker;
+  }
+
+  /**
+   * Three workers, all ready before the caller creates templates: started after the templates,
+   * the first one up could take most of them before the last had booted.
+   */
   async function startThreeWorkers(limit: number): Promise<SpawnedService[]> {
-    return Promise.all([1, 2, 3].map(() => sandbox.system.startWorker({ REGISTRY_MAX_CONCURRENCY_PER_HOST: String(limit) })));
+    return Promise.all([1, 2, 3].map(() => startWorker({ REGISTRY_MAX_CONCURRENCY_PER_HOST: String(limit) })));
   }
 
   async function expectAllPassedOnce(ids: string[], workers: SpawnedService[]): Promise<void> {
@@ -68,9 +83,9 @@ describe('three workers and one registry host (built processes)', () => {
   }
 
   it('keeps requests in flight to the host at or under the limit across all three workers, token and ping requests included', async () => {
-    const ids = await createTemplates(30);
     const before = registry.arrivals.length;
     const workers = await startThreeWorkers(3);
+    const ids = await createTemplates(30);
     await expectAllPassedOnce(ids, workers);
 
     expect(registry.mostInFlight()).toBeLessThanOrEqual(3);
@@ -83,15 +98,13 @@ describe('three workers and one registry host (built processes)', () => {
     expect(perWorker.every((requests) => requests > 0)).toBe(true);
     // Each worker counts every request it sent (one the host never saw, a retry on a stale connection, too).
     expect(perWorker.reduce((sum, requests) => sum + requests, 0)).toBeGreaterThanOrEqual(sent.length);
-
-    await Promise.all(workers.map((worker) => worker.stop()));
   });
 
   it('pauses every worker for the host when it answers one 429 with Retry-After, until the time it named', async () => {
-    const ids = await createTemplates(30);
     registry.resetMostInFlight();
     // One permit for the host: the 429 holds it until the pause is recorded, so nothing can slip out meanwhile.
     const workers = await startThreeWorkers(1);
+    const ids = await createTemplates(30);
     await Promise.all(workers.map((worker) => worker.waitForLog('a first validation', (record) => record.msg === 'validation finished', 60_000)));
     const sentAt = await registry.rateLimitNext(/\/manifests\//, '2');
     await expectAllPassedOnce(ids, workers);
@@ -118,17 +131,16 @@ describe('three workers and one registry host (built processes)', () => {
     expect(pauses.reduce((sum, count) => sum + count, 0)).toBe(1);
 
     expect(await sandbox.canaryLeaks()).toEqual([]);
-    await Promise.all(workers.map((worker) => worker.stop()));
   });
 
   it('re-validates unchanged images with one manifest HEAD each and no manifest GET, on a worker that never saw them', async () => {
     const org = `org-${randomUUID().slice(0, 8)}`;
     const ids = await createTemplates(10, org);
-    const first = await sandbox.system.startWorker();
+    const first = await startWorker();
     await expectAllPassedOnce(ids, [first]);
     await first.stop();
 
-    const fresh = await sandbox.system.startWorker();
+    const fresh = await startWorker();
     const from = registry.arrivals.length;
     const answers = await Promise.all(ids.map((id) => sandbox.system.api.validate(org, id)));
     expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 202));
@@ -138,6 +150,5 @@ describe('three workers and one registry host (built processes)', () => {
     expect(manifests.filter((request) => request.method === 'GET')).toEqual([]);
     expect(manifests.filter((request) => request.method === 'HEAD')).toHaveLength(ids.length);
     expect(await metricValue(fresh, 'registry_requests_per_validation_count', { kind: 'all', validation: 'unchanged' })).toBe(ids.length);
-    await fresh.stop();
   });
 });
