@@ -64,6 +64,16 @@ async function authorize(request: FastifyRequest<{ Params: { org_id: string } }>
   return false;
 }
 
+/** As the API pins it: `registry/repository@<platform digest>` of an Active template (the stored image is canonical). */
+function resolvedImage(row: Row): string | null {
+  const digest = (row.validation_report as { platform_digest?: string } | null)?.platform_digest;
+  if (row.status !== 'Active' || !digest) return null;
+  const name = row.image.split('@')[0];
+  const lastSlash = name.lastIndexOf('/');
+  const tagAt = name.indexOf(':', lastSlash);
+  return `${tagAt > lastSlash ? name.slice(0, tagAt) : name}@${digest}`;
+}
+
 const app = Fastify({ logger: false });
 
 app.get('/healthz', async () => ({ status: 'ok' }));
@@ -91,6 +101,7 @@ app.get<{ Params: { org_id: string; template_id: string } }>(
       created_at: row.created_at.toISOString(),
       updated_at: row.updated_at.toISOString(),
       status: row.status,
+      resolved_image: resolvedImage(row),
       validation: {
         state: row.validation_state,
         error: row.validation_error,
