@@ -12,7 +12,11 @@ REDIS_PORT="${REDIS_PORT:-63799}"
 export PORT="${PORT:-3000}"
 export WORKER_HTTP_PORT="${WORKER_HTTP_PORT:-3001}"
 export DATA_DIR="${DATA_DIR:-$root/.data}"
-export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:$PG_PORT/templates}"
+if [ -z "${DATABASE_URL:-}" ]; then
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/templates"
+  # Its own Postgres, no pooler in between: the hot reads may be named statements.
+  export DATABASE_PREPARED_STATEMENTS="${DATABASE_PREPARED_STATEMENTS:-true}"
+fi
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 export NODE_ENV="${NODE_ENV:-development}"
 DEMO_REGISTRY_PORT="${DEMO_REGISTRY_PORT:-5443}"

@@ -24,7 +24,7 @@ const SELECT_ONE = `
   SELECT id, org_id, name, description, category, image, oci_registry_username,
          (oci_registry_token_ciphertext IS NOT NULL) AS has_registry_token, status, apps, created_by,
          created_at, updated_at, spec_version, validation_state, validation_error, validation_report,
-         validation_checked_at, validation_attempts
+         validation_checked_at, validation_attempts, registry_credential_id
   FROM templates WHERE id = $1::uuid AND org_id = $2`;
 
 interface Row {
@@ -45,6 +45,7 @@ interface Row {
   validation_report: unknown;
   validation_checked_at: Date | null;
   validation_attempts: number;
+  registry_credential_id: string | null;
 }
 
 const keySet = env.VERIFY_JWT === '1' ? createLocalJWKSet(JSON.parse(readFileSync(env.AUTH_JWKS_FILE ?? '', 'utf8')) as JSONWebKeySet) : null;
@@ -100,6 +101,7 @@ app.get<{ Params: { org_id: string; template_id: string } }>(
       category: row.category,
       created_at: row.created_at.toISOString(),
       updated_at: row.updated_at.toISOString(),
+      registry_credential_id: row.registry_credential_id,
       status: row.status,
       resolved_image: resolvedImage(row),
       validation: {

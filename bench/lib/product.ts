@@ -62,6 +62,9 @@ function commonEnv(settings: ProductSettings): Record<string, string> {
     HOST: '127.0.0.1',
     DATA_DIR: settings.dataDir,
     DATABASE_URL: settings.databaseUrl,
+    // Postgres itself, as on one box: the GET by id is a named statement, as the bare Fastify +
+    // pg baseline's is. Behind a transaction-mode PgBouncer it cannot be (README, PgBouncer).
+    DATABASE_PREPARED_STATEMENTS: 'true',
     REDIS_URL: settings.redisUrl,
     TOKEN_ENCRYPTION_KEYS: settings.encryptionKeys,
     // Growth seeds orgs of 10,000 templates; the default quota is 100.

@@ -56,6 +56,7 @@ export function loadConfig(role: ProcessRole, env: Env = process.env): AppConfig
       poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
       connectTimeoutMs: duration(env, 'DATABASE_CONNECT_TIMEOUT', 3 * SECOND, 100, MINUTE),
       statementTimeoutMs: duration(env, 'DATABASE_STATEMENT_TIMEOUT', 5 * SECOND, 100, 10 * MINUTE),
+      preparedStatements: boolean(env, 'DATABASE_PREPARED_STATEMENTS', false),
     },
     redis: {
       ...redisLocation(role, env),

@@ -34,6 +34,12 @@ export interface AppConfig {
     poolSize: number;
     connectTimeoutMs: number;
     statementTimeoutMs: number;
+    /**
+     * Hot fixed reads (the GET by id, the worker's policy read) as named prepared statements,
+     * parsed and planned once per connection. Only where DATABASE_URL is a real session
+     * (Postgres itself, a session-mode pooler): a transaction-mode PgBouncer 1.18 cannot keep them.
+     */
+    preparedStatements: boolean;
   };
   redis: RedisConfig;
   auth: {

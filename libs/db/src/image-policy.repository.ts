@@ -49,8 +49,7 @@ export class ImagePolicyRepository {
 
   async findForOrg(orgId: string): Promise<ImagePolicyRecord> {
     const { rows } = await this.prisma.pool.query<PolicyRow>(
-      'SELECT require_signature, trusted_keys, updated_at FROM org_image_policies WHERE org_id = $1',
-      [orgId],
+      this.prisma.statement('image_policy_get', 'SELECT require_signature, trusted_keys, updated_at FROM org_image_policies WHERE org_id = $1', [orgId]),
     );
     return rows.length ? toRecord(rows[0]) : DEFAULT_POLICY;
   }

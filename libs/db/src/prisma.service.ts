@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, QueryConfig } from 'pg';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER } from '@app/common';
@@ -15,7 +15,8 @@ import { PrismaClient } from './generated/prisma/client';
  * statement, outside one) to any server connection. So nothing here outlives a transaction:
  * - statements are unnamed (no `statementNameGenerator`, no `name:`): a named prepared
  *   statement lives on one server connection, and the next transaction may land on another
- *   ("prepared statement … does not exist" / "already exists");
+ *   ("prepared statement … does not exist" / "already exists"). Where DATABASE_URL is a real
+ *   session, DATABASE_PREPARED_STATEMENTS names the hot fixed reads (`statement()`);
  * - no session settings: `statement_timeout` is the role's default in the database, set by
  *   the migrator (`ALTER ROLE … IN DATABASE … SET`, from DATABASE_STATEMENT_TIMEOUT), so every
  *   server session has it at no cost per query; PgBouncer 1.18 refuses it as a startup parameter;
@@ -28,9 +29,10 @@ import { PrismaClient } from './generated/prisma/client';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: Pool;
+  private readonly preparedStatements: boolean;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(LOGGER) logger: Logger) {
-    const { url, poolSize, connectTimeoutMs, statementTimeoutMs } = config.database;
+    const { url, poolSize, connectTimeoutMs, statementTimeoutMs, preparedStatements } = config.database;
     const pool = new Pool({
       connectionString: url,
       max: poolSize,
@@ -49,6 +51,15 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     );
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
+    this.preparedStatements = preparedStatements;
+  }
+
+  /**
+   * A fixed statement for the pool: named (prepared once per connection, about 60 µs of CPU
+   * less per execution, measured) with DATABASE_PREPARED_STATEMENTS, unnamed otherwise.
+   */
+  statement(name: string, text: string, values: unknown[]): QueryConfig {
+    return this.preparedStatements ? { name, text, values } : { text, values };
   }
 
   /** Last shutdown phase, after in-flight work (onModuleDestroy) has finished. */

@@ -7,8 +7,9 @@ import { PUBLIC_COLUMNS_SQL, TemplateRow, toRecord } from './template-row';
  * The API's reads: get one, list a page. The hot path, so plain parameterized SQL on the
  * pg pool that Prisma's adapter also uses, not Prisma's query compiler: measured with
  * `npm run bench`, the compiler was the largest cost of a GET and kept the API far below a
- * bare Fastify + pg server. Unnamed statements only (see PrismaService): a named one would
- * outlive the transaction, which a transaction-mode PgBouncer does not allow.
+ * bare Fastify + pg server. The GET is named only with DATABASE_PREPARED_STATEMENTS (see
+ * PrismaService): a named statement outlives the transaction, which a transaction-mode
+ * PgBouncer does not allow; the list's filters vary, so it is always unnamed.
  */
 @Injectable()
 export class TemplateReadRepository {
@@ -16,8 +17,7 @@ export class TemplateReadRepository {
 
   async findInOrg(orgId: string, id: string): Promise<TemplateRecord | null> {
     const { rows } = await this.prisma.pool.query<TemplateRow>(
-      `SELECT ${PUBLIC_COLUMNS_SQL} FROM templates WHERE id = $1::uuid AND org_id = $2`,
-      [id, orgId],
+      this.prisma.statement('template_get', `SELECT ${PUBLIC_COLUMNS_SQL} FROM templates WHERE id = $1::uuid AND org_id = $2`, [id, orgId]),
     );
     return rows.length ? toRecord(rows[0]) : null;
   }

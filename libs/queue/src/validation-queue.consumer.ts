@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
-import type IORedis from 'ioredis';
+import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LOGGER } from '@app/common';
-import { createWorkerRedis } from './redis-connection';
+import { QueueWorker } from './queue-worker';
 import { ValidationJobData, ValidationJobName, ValidationJobPayloads, ValidationJobResult, VALIDATION_QUEUE } from './validation-queue';
 
 /** Where a delivery stands: the job id and which attempt of how many this is. */
@@ -35,8 +34,7 @@ export interface ValidationConsumerOptions {
  */
 @Injectable()
 export class ValidationQueueConsumer implements OnModuleDestroy {
-  private worker?: Worker<ValidationJobData, ValidationJobResult, ValidationJobName>;
-  private connection?: IORedis;
+  private worker?: QueueWorker<ValidationJobData, ValidationJobResult, ValidationJobName>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,27 +45,23 @@ export class ValidationQueueConsumer implements OnModuleDestroy {
   start(options: ValidationConsumerOptions): void {
     if (this.worker) throw new Error('The validation queue consumer is already started');
     const { handlers } = options;
-    const missing = Object.values(ValidationJobName).filter((name) => typeof handlers[name] !== 'function');
-    if (missing.length) throw new Error(`No handler for validation job(s): ${missing.join(', ')}`);
     const { concurrency, stalledIntervalMs } = this.config.validation;
-    const run = (job: Job<ValidationJobData, ValidationJobResult, ValidationJobName>) =>
-      handlers[job.name](job.data, { jobId: String(job.id), attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
-    this.worker = new Worker(VALIDATION_QUEUE, run, {
-      connection: (this.connection = createWorkerRedis(this.config.redis)),
-      concurrency,
-      // A worker killed mid-job stops renewing its lock; after this long the job is taken again.
-      lockDuration: stalledIntervalMs,
-      stalledInterval: stalledIntervalMs,
-      maxStalledCount: 3,
-      settings: {
-        // The producer's jobs ask for VALIDATION_BACKOFF_TYPE, which BullMQ hands to this strategy.
-        backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => options.retryDelayMs(attemptsMade, error),
-      },
+    const delivery = (job: Job): ValidationJobDelivery => ({
+      jobId: String(job.id),
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
     });
-    this.worker.on('completed', (job, result) => options.onCompleted?.(job.data, result));
-    this.worker.on('failed', (job, error) => options.onFailed?.(job?.data, error));
-    this.worker.on('error', (error) => this.logger.warn({ err: { message: error.message } }, 'validation worker error'));
-    this.logger.info({ concurrency }, 'validation worker started');
+    this.worker = new QueueWorker(this.config.redis, this.logger, {
+      queue: VALIDATION_QUEUE,
+      names: Object.values(ValidationJobName),
+      handlers,
+      process: (job) => handlers[job.name](job.data, delivery(job)),
+      retryDelayMs: options.retryDelayMs,
+      onCompleted: options.onCompleted,
+      onFailed: options.onFailed,
+      // A worker killed mid-job stops renewing its lock; after this long the job is taken again.
+      options: { concurrency, lockDuration: stalledIntervalMs, stalledInterval: stalledIntervalMs, maxStalledCount: 3 },
+    });
   }
 
   /**
@@ -77,6 +71,5 @@ export class ValidationQueueConsumer implements OnModuleDestroy {
    */
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
-    this.connection?.disconnect(); // BullMQ leaves a connection it was given open
   }
 }

@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AuthModule, RATE_LIMIT_REDIS, RateLimitGuard } from '@app/common';
-import { CryptoModule } from '@app/crypto';
-import { DbModule } from '@app/db';
-import { PRODUCER_REDIS, QueueModule } from '@app/queue';
+import { ResourceModule } from '../resource.module';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [AuthModule, CryptoModule, DbModule, QueueModule],
+  imports: [ResourceModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, RateLimitGuard, { provide: RATE_LIMIT_REDIS, useExisting: PRODUCER_REDIS }],
+  providers: [WebhooksService],
 })
 export class WebhooksModule {}

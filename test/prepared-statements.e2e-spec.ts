@@ -1,0 +1,37 @@
+import { PrismaService } from '../libs/db/src/prisma.service';
+import { loadTestEnvironment } from './support/environment';
+import { ApiHarness, startApi } from './support/in-process/api-harness';
+import { createIsolatedDatabase } from './support/isolated-stores';
+import { TEMPLATES_PATH, validTemplateBody } from './support/template-requests';
+
+/**
+ * DATABASE_PREPARED_STATEMENTS: with it, the GET by id is a named statement, prepared once on
+ * each connection of the pool (seen in that connection's pg_prepared_statements); without it
+ * (the default, what a transaction-mode PgBouncer needs) nothing is prepared. One connection
+ * in the pool, so the session asked is the one that served the GETs.
+ */
+describe('DATABASE_PREPARED_STATEMENTS (e2e)', () => {
+  const env = loadTestEnvironment();
+
+  async function preparedAfterGets(settings: Record<string, string>): Promise<string[]> {
+    const api: ApiHarness = await startApi({ ...env, postgresUrl: await createIsolatedDatabase(env) }, { DATABASE_POOL_SIZE: '1', ...settings });
+    try {
+      const org = api.newOrg();
+      const auth = await api.auth([org]);
+      const created = await api.http.post(TEMPLATES_PATH(org)).set('authorization', auth).send(validTemplateBody()).expect(201);
+      for (let i = 0; i < 3; i++) {
+        const res = await api.http.get(`${TEMPLATES_PATH(org)}/${created.body.id}`).set('authorization', auth).expect(200);
+        expect(res.body.id).toBe(created.body.id);
+      }
+      const { rows } = await api.app.get(PrismaService).pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+      return rows.map((row) => row.name);
+    } finally {
+      await api.close();
+    }
+  }
+
+  it('names the GET by id when set, and prepares nothing by default', async () => {
+    expect(await preparedAfterGets({ DATABASE_PREPARED_STATEMENTS: 'true' })).toEqual(['template_get']);
+    expect(await preparedAfterGets({})).toEqual([]);
+  });
+});
