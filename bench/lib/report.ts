@@ -67,8 +67,10 @@ export function renderMarkdown(results: BenchResults): string {
       'create-delete': 'create + delete',
       'create-delete-compared': 'create + delete: compared build',
     };
+    // The node-flags pairs have a table of their own (below).
+    const flagPairKeys = new Set(api.nodeFlags?.pairs.flatMap((pair) => [pair.withFlags, pair.withoutFlags]) ?? []);
     for (const name of Object.keys(names)) {
-      for (const figure of api.figures.filter((f) => f.key.startsWith(`${name} c`))) lines.push(loadRow(names[name], figure));
+      for (const figure of api.figures.filter((f) => f.key.startsWith(`${name} c`) && !flagPairKeys.has(f.key))) lines.push(loadRow(names[name], figure));
     }
     lines.push('');
     lines.push(...header(['clients', 'GET req/s: ours / bare Fastify + pg', 'ours / Fastify + pg + JWT']));
