@@ -5,8 +5,11 @@
  * Keys of one host (one hash slot: the host is the hash tag):
  *   leases  ZSET lease id → expiry (ms). A permit is a lease; expired ones (a crashed worker's)
  *           are dropped before counting.
- *   queue   ZSET process id → when it joined: processes waiting for a permit, first come
- *           first served, so a process that releases and asks again cannot keep every permit.
+ *   queue   ZSET process id → its place (from `seq`): processes waiting for a permit, first
+ *           come first served, so a process that releases and asks again cannot keep every
+ *           permit. Not a time: two processes joining within one millisecond of Redis' clock
+ *           would tie, and a tie is ordered by the ids, not by who came first.
+ *   seq     STRING counter handing out those places.
  *   alive   ZSET process id → when its place in the queue lapses (it renews it while it polls).
  *   pause   STRING until (ms): set by a 429 with Retry-After, with that expiry.
  * Every key expires on its own once the host is idle.
@@ -17,7 +20,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /**
- * KEYS leases, queue, alive, pause; ARGV limit, leaseMs, process id, ticketMs, lease ids...
+ * KEYS leases, queue, alive, pause, seq; ARGV limit, leaseMs, process id, ticketMs, lease ids...
  * Returns {granted, pausedForMs}: the first `granted` lease ids are held; -1 while paused.
  * Processes ahead in the queue are left one permit each; a process served in part goes to the
  * back of the queue.
@@ -43,10 +46,11 @@ if granted < 0 then granted = 0 end
 for i = 1, granted do redis.call('ZADD', KEYS[1], now + leaseMs, ARGV[4 + i]) end
 if granted > 0 then redis.call('PEXPIRE', KEYS[1], keep) end
 if granted < want then
-  if granted > 0 or not rank then redis.call('ZADD', KEYS[2], now, me) end
+  if granted > 0 or not rank then redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[5]), me) end
   redis.call('ZADD', KEYS[3], now + ticketMs, me)
   redis.call('PEXPIRE', KEYS[2], keep)
   redis.call('PEXPIRE', KEYS[3], keep)
+  redis.call('PEXPIRE', KEYS[5], keep)
 elseif rank then
   redis.call('ZREM', KEYS[2], me)
   redis.call('ZREM', KEYS[3], me)
@@ -82,7 +86,7 @@ return 1`;
 const PREFIX = 'airuntime-templates:registry-host';
 
 /** The keys of one host, in the order the scripts take them. */
-export function hostKeys(host: string): { leases: string; queue: string; alive: string; pause: string } {
+export function hostKeys(host: string): { leases: string; queue: string; alive: string; pause: string; seq: string } {
   const base = `${PREFIX}:{${host}}`;
-  return { leases: `${base}:leases`, queue: `${base}:queue`, alive: `${base}:alive`, pause: `${base}:pause` };
+  return { leases: `${base}:leases`, queue: `${base}:queue`, alive: `${base}:alive`, pause: `${base}:pause`, seq: `${base}:seq` };
 }

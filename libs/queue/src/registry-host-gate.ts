@@ -34,7 +34,7 @@ interface Line {
 }
 
 type GateRedis = IORedis & {
-  hostGateAcquire(leases: string, queue: string, alive: string, pause: string, ...args: string[]): Promise<[number, number]>;
+  hostGateAcquire(leases: string, queue: string, alive: string, pause: string, seq: string, ...args: string[]): Promise<[number, number]>;
   hostGateRenew(leases: string, ...args: string[]): Promise<number>;
   hostGatePause(pause: string, forMs: string): Promise<number>;
   hostGateLeave(queue: string, alive: string, me: string): Promise<number>;
@@ -71,7 +71,7 @@ export class RedisHostGate implements HostGate {
     private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
   ) {
-    redis.defineCommand('hostGateAcquire', { numberOfKeys: 4, lua: ACQUIRE_SCRIPT });
+    redis.defineCommand('hostGateAcquire', { numberOfKeys: 5, lua: ACQUIRE_SCRIPT });
     redis.defineCommand('hostGateRenew', { numberOfKeys: 1, lua: RENEW_SCRIPT });
     redis.defineCommand('hostGatePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
     redis.defineCommand('hostGateLeave', { numberOfKeys: 2, lua: LEAVE_SCRIPT });
@@ -141,7 +141,7 @@ export class RedisHostGate implements HostGate {
       let pausedForMs: number;
       try {
         const args = [String(this.options.maxPerHost), String(this.options.leaseMs), this.me, String(TICKET_MS), ...ids];
-        [granted, pausedForMs] = await this.redis.hostGateAcquire(keys.leases, keys.queue, keys.alive, keys.pause, ...args);
+        [granted, pausedForMs] = await this.redis.hostGateAcquire(keys.leases, keys.queue, keys.alive, keys.pause, keys.seq, ...args);
       } catch (error) {
         this.redisFailed(error as Error);
         for (const waiter of line.waiters.splice(0)) this.handOverToLocal(host, waiter);
