@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
+import { EventCommits } from './events/event-commits';
 import { EventNotificationListener } from './events/event-notification.listener';
 import { EventRepository } from './events/event.repository';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -33,7 +34,7 @@ const REPOSITORIES = [
 
 /** The database: PrismaService stays inside (not exported); apps inject the repositories. */
 @Module({
-  providers: [PrismaService, DatabaseHealth, ...REPOSITORIES],
+  providers: [PrismaService, DatabaseHealth, EventCommits, ...REPOSITORIES],
   exports: [DatabaseHealth, ...REPOSITORIES],
 })
 export class DbModule {}

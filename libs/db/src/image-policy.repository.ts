@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { METRICS, ServiceMetrics } from '@app/common';
+import { Injectable } from '@nestjs/common';
 import { appendEventsInTransaction } from './events/event-append';
 import { EventData, ImagePolicyEventFields } from './events/event-types';
 import { EventOrigin, NewEvent } from './events/event.types';
 import { PrismaService } from './prisma.service';
+import { EventCommits } from './events/event-commits';
 
 /** One key an organization trusts to sign its images: stored as the SPKI PEM the API normalised it to. */
 export interface TrustedKeyRecord {
@@ -44,7 +44,7 @@ interface PolicyRow {
 export class ImagePolicyRepository {
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+    private readonly eventCommits: EventCommits,
   ) {}
 
   async findForOrg(orgId: string): Promise<ImagePolicyRecord> {
@@ -83,7 +83,7 @@ export class ImagePolicyRepository {
       await appendEventsInTransaction(tx, orgId, [event], origin);
       return { policy: toRecord(stored), revalidate: templates.map((row) => row.id), changed: true };
     });
-    if (change.changed) this.metrics.eventsWritten.inc({ type: 'image_policy.updated' });
+    if (change.changed) this.eventCommits.committed(orgId, ['image_policy.updated']);
     return { policy: change.policy, revalidate: change.revalidate };
   }
 }

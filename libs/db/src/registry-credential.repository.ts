@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, METRICS, ServiceMetrics } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@app/common';
 import { Prisma } from './generated/prisma/client';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
 import { appendEvents, appendEventsInTransaction } from './events/event-append';
@@ -7,6 +7,7 @@ import { EventOrigin } from './events/event.types';
 import { PrismaService } from './prisma.service';
 import { RegistryCredentialFieldsRow, registryCredentialCreated, registryCredentialDeleted, registryCredentialUpdated } from './registry-credential-events';
 import { CREDENTIAL_COLUMNS, RegistryCredentialRow, toCredentialRecord } from './registry-credential-row';
+import { EventCommits } from './events/event-commits';
 import {
   CurrentRegistryCredential,
   NewRegistryCredential,
@@ -38,7 +39,7 @@ export interface RegistryCredentialUpdate {
 export class RegistryCredentialRepository {
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+    private readonly eventCommits: EventCommits,
   ) {}
 
   /** Inserts the credential, takes one unit of the org's credential quota and appends `registry_credential.created`. */
@@ -68,7 +69,7 @@ export class RegistryCredentialRepository {
         }
         return toCredentialRecord(rows[0]);
       });
-      this.metrics.eventsWritten.inc({ type: created.type });
+      this.eventCommits.committed(credential.orgId, [created.type]);
       return record;
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -126,7 +127,7 @@ export class RegistryCredentialRepository {
         if (event) await appendEventsInTransaction(tx, orgId, [event], origin);
         return { credential: toCredentialRecord(rows[0]), queuedTemplateIds, event: event?.type };
       });
-      if (result?.event) this.metrics.eventsWritten.inc({ type: result.event });
+      if (result?.event) this.eventCommits.committed(orgId, [result.event]);
       return result && { credential: result.credential, queuedTemplateIds: result.queuedTemplateIds };
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.Conflict, 'A registry credential with that name already exists in this organization');
@@ -156,7 +157,7 @@ export class RegistryCredentialRepository {
           SELECT count(*)::int AS deleted FROM deleted`;
         return rows[0].deleted > 0;
       });
-      if (deleted) this.metrics.eventsWritten.inc({ type: deletedEvent.type });
+      if (deleted) this.eventCommits.committed(orgId, [deletedEvent.type]);
       return deleted;
     } catch (error) {
       if (isForeignKeyViolation(error)) throw inUse(await countTemplatesOf(this.prisma, id));

@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { METRICS, ServiceMetrics } from '@app/common';
+import { Injectable } from '@nestjs/common';
 import { appendEvents } from './events/event-append';
 import { NewEvent, SYSTEM_ORIGIN } from './events/event.types';
 import { Prisma } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import type { ValidationBasis } from '@app/oci';
 import { AppSpec, TemplateForValidation, ValidationErrorInfo, StoredValidationReport } from './template.types';
+import { EventCommits } from './events/event-commits';
 
 /**
  * The validation worker's reads and writes of one template. Each write is a conditional
@@ -19,7 +19,7 @@ import { AppSpec, TemplateForValidation, ValidationErrorInfo, StoredValidationRe
 export class TemplateValidationRepository {
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+    private readonly eventCommits: EventCommits,
   ) {}
 
   async findForValidation(id: string): Promise<TemplateForValidation | null> {
@@ -140,11 +140,11 @@ export class TemplateValidationRepository {
 
   /** Runs `update` (an UPDATE … RETURNING org_id, …) with its events; true when it changed the row. */
   private async conditionalWrite(update: Prisma.Sql, events: NewEvent[]): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ changed: number }[]>`
+    const rows = await this.prisma.$queryRaw<{ changed: number; org_id: string | null }[]>`
       WITH changed AS (${update}), ${appendEvents('changed', events, SYSTEM_ORIGIN)}
-      SELECT count(*)::int AS changed FROM changed`;
+      SELECT count(*)::int AS changed, min(org_id) AS org_id FROM changed`;
     if (rows[0].changed === 0) return false;
-    for (const event of events) this.metrics.eventsWritten.inc({ type: event.type });
+    this.eventCommits.committed(rows[0].org_id!, events.map((event) => event.type));
     return true;
   }
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, METRICS, ServiceMetrics } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@app/common';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
 import { appendEvents } from './events/event-append';
 import { EventOrigin } from './events/event.types';
@@ -10,6 +10,7 @@ import { TemplateReadRepository } from './template-read.repository';
 import { templateCreated, templateDeleted, TemplateFieldsRow, templateUpdated } from './template-events';
 import { CurrentTemplateSpec, NewTemplate, TemplateRecord, TemplateUpdate } from './template.types';
 import { PUBLIC_COLUMNS, TemplateRow, toRecord } from './template-row';
+import { EventCommits } from './events/event-commits';
 
 /** The 404 message for a registry credential that does not exist in the org (or no longer does). */
 export const REGISTRY_CREDENTIAL_NOT_FOUND = 'Registry credential not found';
@@ -30,7 +31,7 @@ export class TemplateWriteRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly reads: TemplateReadRepository,
-    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+    private readonly eventCommits: EventCommits,
   ) {}
 
   /**
@@ -72,7 +73,7 @@ export class TemplateWriteRepository {
         `This organization has reached its limit of ${quota} templates; delete one to create another`,
       );
     }
-    this.metrics.eventsWritten.inc({ type: 'template.created' });
+    this.eventCommits.committed(template.orgId, ['template.created']);
     return toRecord(rows[0]);
   }
 
@@ -89,7 +90,7 @@ export class TemplateWriteRepository {
       SELECT count(*)::int AS deleted FROM deleted`),
     );
     if (rows[0].deleted === 0) return false;
-    this.metrics.eventsWritten.inc({ type: 'template.deleted' });
+    this.eventCommits.committed(orgId, ['template.deleted']);
     return true;
   }
 
@@ -137,7 +138,7 @@ export class TemplateWriteRepository {
           : await tx.$queryRaw<TemplateRow[]>`UPDATE templates SET ${sets} WHERE id = ${id}::uuid RETURNING ${PUBLIC_COLUMNS}`;
         return { template: toRecord(updated[0]), revalidate, event: event?.type };
       });
-      if (result?.event) this.metrics.eventsWritten.inc({ type: result.event });
+      if (result?.event) this.eventCommits.committed(orgId, [result.event]);
       return result && { template: result.template, revalidate: result.revalidate };
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -164,7 +165,7 @@ export class TemplateWriteRepository {
       ), ${appendEvents('changed', [requested], origin)}
       SELECT * FROM changed`;
     if (updated.length) {
-      this.metrics.eventsWritten.inc({ type: requested.type });
+      this.eventCommits.committed(orgId, [requested.type]);
       return { template: toRecord(updated[0]), queued: true };
     }
     const template = await this.reads.findInOrg(orgId, id);

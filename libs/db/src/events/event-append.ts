@@ -11,10 +11,9 @@ import { EventOrigin, NewEvent } from './event.types';
  *   transaction ends, so positions are gap-free and a reader that has seen event N never later
  *   finds an N-1 committing (streams and webhooks resume with "seq > last seen"). It returns
  *   `head_org_id` and `head_seq` (names no table of ours uses, so joins stay unambiguous).
- * - `appended_events` inserts the rows and NOTIFYs `org_events` with `<org_id> <seq>` for each
- *   (Postgres delivers notifications on commit, and never for a rolled-back transaction). In
- *   RETURNING rather than a trigger: a data-modifying CTE always runs to completion, and this
- *   costs less per statement than a trigger with a transition table (measured).
+ * - `appended_events` inserts the rows. The NOTIFY that prompts the streams is sent after the
+ *   commit by EventCommits (events/event-commits.ts), never from this statement: a notifying
+ *   transaction serialises every commit of the database behind a global lock.
  *
  * `gate` names a CTE of the statement with an `org_id` column: without a row there nothing is
  * appended and no lock is taken, so a conditional write that matched nothing writes no event.
@@ -48,7 +47,7 @@ export function appendEvents(gate: string, events: readonly NewEvent[], origin: 
       FROM event_head h
       CROSS JOIN (SELECT * FROM ${Prisma.raw(gate)} LIMIT 1) g
       CROSS JOIN LATERAL (VALUES ${Prisma.join(rows)}) AS e(ord, type, kind, subject_id, data)
-      RETURNING seq, pg_notify('org_events', org_id || ' ' || seq)
+      RETURNING seq
     )`;
 }
 

@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { METRICS, ServiceMetrics } from '@app/common';
 import { appendEvents } from '../events/event-append';
 import { toEventJson } from '../events/event-envelope';
 import { toEventRecord } from '../events/event.repository';
@@ -9,6 +8,7 @@ import { EventRecord, NewEvent, SYSTEM_ORIGIN } from '../events/event.types';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import { AttemptResult, DeliveryForAttempt, WebhookDisabledReason } from './webhook.types';
+import { EventCommits } from '../events/event-commits';
 
 const INSERT_CHUNK = 1000;
 
@@ -35,7 +35,7 @@ interface DispatchTarget {
 export class WebhookDeliveryRepository {
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+    private readonly eventCommits: EventCommits,
   ) {}
 
   /** Orgs whose log has grown past their dispatch position. */
@@ -116,7 +116,7 @@ export class WebhookDeliveryRepository {
   ): Promise<{ disabled: WebhookDisabledReason | null }> {
     const succeeded = result.outcome === 'succeeded';
     const state = succeeded ? 'delivered' : next.final ? 'failed' : 'pending';
-    const disabled = await this.prisma.$transaction(async (tx) => {
+    const disabledIn = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`
         INSERT INTO webhook_delivery_attempts (id, delivery_id, webhook_id, attempt, attempted_at, outcome, http_status, error, duration_ms, response_excerpt)
         VALUES (${randomUUID()}::uuid, ${delivery.id}::uuid, ${delivery.webhookId}::uuid, ${delivery.attempts + 1}, now(), ${result.outcome},
@@ -141,15 +141,16 @@ export class WebhookDeliveryRepository {
         subjectId: delivery.webhookId,
         data: Prisma.sql`jsonb_build_object('url', g.url, 'reason', ${reason}::text)`,
       };
-      const changed = await tx.$queryRaw<{ changed: number }[]>`
+      const changed = await tx.$queryRaw<{ changed: number; org_id: string | null }[]>`
         WITH changed AS (
           UPDATE webhooks SET enabled = false, disabled_reason = ${reason}, updated_at = now()
           WHERE id = ${delivery.webhookId}::uuid AND enabled RETURNING org_id, url
         ), ${appendEvents('changed', [event], SYSTEM_ORIGIN)}
-        SELECT count(*)::int AS changed FROM changed`;
-      return changed[0].changed > 0 ? reason : null;
+        SELECT count(*)::int AS changed, min(org_id) AS org_id FROM changed`;
+      return changed[0].changed > 0 ? { reason, orgId: changed[0].org_id! } : null;
     });
-    if (disabled) this.metrics.eventsWritten.inc({ type: 'webhook.disabled' });
+    if (disabledIn) this.eventCommits.committed(disabledIn.orgId, ['webhook.disabled']);
+    const disabled = disabledIn?.reason ?? null;
     return { disabled };
   }
 

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, METRICS, ServiceMetrics } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@app/common';
 import { appendEvents } from '../events/event-append';
 import { WebhookEventFields } from '../events/event-types';
 import { EventOrigin, NewEvent } from '../events/event.types';
@@ -7,6 +7,7 @@ import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import { toWebhookRecord, WEBHOOK_COLUMNS, webhookFields, WebhookRow, webhookSets, webhookUpdated } from './webhook-row';
 import { AttemptPageQuery, DeliveryAttemptRecord, NewWebhook, WebhookChange, WebhookPageQuery, WebhookRecord } from './webhook.types';
+import { EventCommits } from '../events/event-commits';
 
 /**
  * The API's reads and writes of webhooks. Each write appends its event in the same statement
@@ -16,7 +17,7 @@ import { AttemptPageQuery, DeliveryAttemptRecord, NewWebhook, WebhookChange, Web
 export class WebhookRepository {
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(METRICS) private readonly metrics: ServiceMetrics,
+    private readonly eventCommits: EventCommits,
   ) {}
 
   /**
@@ -46,7 +47,7 @@ export class WebhookRepository {
     if (rows.length === 0) {
       throw new DomainError(ErrorCode.QuotaExceeded, `This organization has reached its limit of ${quota} webhooks; delete one to create another`);
     }
-    this.metrics.eventsWritten.inc({ type: created.type });
+    this.eventCommits.committed(webhook.orgId, [created.type]);
     return toWebhookRecord(rows[0]);
   }
 
@@ -82,7 +83,7 @@ export class WebhookRepository {
         : await tx.$queryRaw<WebhookRow[]>`UPDATE webhooks SET ${sets} WHERE id = ${id}::uuid RETURNING ${WEBHOOK_COLUMNS}`;
       return { webhook: toWebhookRecord(updated[0]), event: event?.type };
     });
-    if (result?.event) this.metrics.eventsWritten.inc({ type: result.event });
+    if (result?.event) this.eventCommits.committed(orgId, [result.event]);
     return result?.webhook ?? null;
   }
 
@@ -97,7 +98,7 @@ export class WebhookRepository {
       ), ${appendEvents('released', [deletedEvent], origin)}
       SELECT count(*)::int AS deleted FROM deleted`;
     if (rows[0].deleted === 0) return false;
-    this.metrics.eventsWritten.inc({ type: deletedEvent.type });
+    this.eventCommits.committed(orgId, [deletedEvent.type]);
     return true;
   }
 
@@ -111,7 +112,7 @@ export class WebhookRepository {
       ), ${appendEvents('changed', [rotated], origin)}
       SELECT * FROM changed`;
     if (rows.length === 0) return null;
-    this.metrics.eventsWritten.inc({ type: rotated.type });
+    this.eventCommits.committed(orgId, [rotated.type]);
     return toWebhookRecord(rows[0]);
   }
 
@@ -122,7 +123,7 @@ export class WebhookRepository {
       WITH target AS (SELECT org_id FROM webhooks WHERE id = ${id}::uuid AND org_id = ${orgId}), ${appendEvents('target', [test], origin)}
       SELECT seq::text AS seq FROM appended_events`;
     if (rows.length === 0) return null;
-    this.metrics.eventsWritten.inc({ type: test.type });
+    this.eventCommits.committed(orgId, [test.type]);
     return BigInt(rows[0].seq);
   }
 
