@@ -139,14 +139,20 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
     return [...this.channels.values()].flatMap((channel) => [...channel.streams]);
   }
 
-  /** First shutdown phase, before the HTTP server closes: end every stream so clients reconnect elsewhere. */
-  beforeApplicationShutdown(): void {
+  /**
+   * First shutdown phase, before the HTTP server closes: end every stream so clients reconnect
+   * elsewhere, and account for each (log line, metrics, slot) now rather than when its socket's
+   * close event comes, which may be after the process has exited.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
-    for (const stream of this.streams()) {
+    const open = this.streams();
+    for (const stream of open) {
       stream.endReason = 'shutdown';
       stream.connection.end('server shutting down; reconnect');
     }
+    await Promise.all(open.map((stream) => this.closed(stream)));
   }
 }
 
