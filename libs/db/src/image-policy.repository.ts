@@ -4,6 +4,7 @@ import { EventData, ImagePolicyEventFields } from './events/event-types';
 import { EventOrigin, NewEvent } from './events/event.types';
 import { PrismaService } from './prisma.service';
 import { EventCommits } from './events/event-commits';
+import { changedFields } from './events/event-change';
 
 /** One key an organization trusts to sign its images: stored as the SPKI PEM the API normalised it to. */
 export interface TrustedKeyRecord {
@@ -91,12 +92,7 @@ export class ImagePolicyRepository {
 /** The rules that changed, before and after. */
 function policyUpdated(orgId: string, current: PolicyRow, after: ImagePolicyEventFields, templatesQueued: number): NewEvent {
   const before: ImagePolicyEventFields = { require_signature: current.require_signature, trusted_keys: current.trusted_keys };
-  const data: EventData<'image_policy.updated'> = { before: {}, after: {}, templates_queued: templatesQueued };
-  for (const key of Object.keys(after) as (keyof ImagePolicyEventFields)[]) {
-    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
-    (data.before as Record<string, unknown>)[key] = before[key];
-    (data.after as Record<string, unknown>)[key] = after[key];
-  }
+  const data: EventData<'image_policy.updated'> = { ...changedFields(before, after), templates_queued: templatesQueued };
   return { type: 'image_policy.updated', subjectId: orgId, data };
 }
 

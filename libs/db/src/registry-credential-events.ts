@@ -2,6 +2,7 @@ import { Prisma } from './generated/prisma/client';
 import { EventData, RegistryCredentialEventFields } from './events/event-types';
 import { NewEvent } from './events/event.types';
 import { NewRegistryCredential, RegistryCredentialChange } from './registry-credential.types';
+import { changedFields } from './events/event-change';
 
 /** What the events of a registry credential say about it: its non-secret fields, never the secret. */
 
@@ -42,16 +43,10 @@ export function registryCredentialUpdated(
     aws_external_id: change.awsExternalId === undefined ? current.aws_external_id : change.awsExternalId,
   };
   const data: EventData<'registry_credential.updated'> = {
-    before: {},
-    after: {},
+    ...changedFields(current, after),
     secret_replaced: change.secret !== undefined,
     templates_queued: templatesQueued,
   };
-  for (const key of Object.keys(after) as (keyof RegistryCredentialFieldsRow)[]) {
-    if (after[key] === current[key]) continue;
-    (data.before as Record<string, unknown>)[key] = current[key];
-    (data.after as Record<string, unknown>)[key] = after[key];
-  }
   if (Object.keys(data.after).length === 0 && !data.secret_replaced && templatesQueued === 0) return null;
   return { type: 'registry_credential.updated', subjectId: id, data };
 }

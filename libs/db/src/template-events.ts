@@ -2,6 +2,7 @@ import { Prisma } from './generated/prisma/client';
 import { EventData, TemplateEventFields } from './events/event-types';
 import { NewEvent } from './events/event.types';
 import { NewTemplate, TemplateUpdate } from './template.types';
+import { changedFields } from './events/event-change';
 
 /** What the events of a template say about it: its non-secret fields (the token only as "has one"). */
 
@@ -43,12 +44,7 @@ export function templateUpdated(id: string, current: TemplateFieldsRow, change: 
     ...credentialFieldsAfter(before, change.credentials),
   };
   const tokenReplaced = change.credentials?.kind === 'inline' && Boolean(change.credentials.ciphertext);
-  const data: EventData<'template.updated'> = { before: {}, after: {}, registry_token_replaced: tokenReplaced };
-  for (const key of Object.keys(after) as (keyof TemplateEventFields)[]) {
-    if (after[key] === before[key]) continue;
-    (data.before as Record<string, unknown>)[key] = before[key];
-    (data.after as Record<string, unknown>)[key] = after[key];
-  }
+  const data: EventData<'template.updated'> = { ...changedFields(before, after), registry_token_replaced: tokenReplaced };
   if (Object.keys(data.after).length === 0 && !data.registry_token_replaced) return null;
   return { type: 'template.updated', subjectId: id, data };
 }

@@ -2,6 +2,7 @@ import { Prisma } from '../generated/prisma/client';
 import { EventData, WebhookEventFields } from '../events/event-types';
 import { NewEvent } from '../events/event.types';
 import { WebhookChange, WebhookDisabledReason, WebhookRecord } from './webhook.types';
+import { changedFields } from '../events/event-change';
 
 /** The columns every read of a webhook returns: everything but the encrypted secret. */
 export const WEBHOOK_COLUMNS = Prisma.raw(`
@@ -53,12 +54,7 @@ export function webhookUpdated(id: string, current: WebhookEventFields, change: 
     enabled: change.enabled ?? current.enabled,
     description: change.description ?? current.description,
   };
-  const data: EventData<'webhook.updated'> = { before: {}, after: {} };
-  for (const key of Object.keys(after) as (keyof WebhookEventFields)[]) {
-    if (JSON.stringify(after[key]) === JSON.stringify(current[key])) continue;
-    (data.before as Record<string, unknown>)[key] = current[key];
-    (data.after as Record<string, unknown>)[key] = after[key];
-  }
+  const data: EventData<'webhook.updated'> = changedFields(current, after);
   return Object.keys(data.after).length ? { type: 'webhook.updated', subjectId: id, data } : null;
 }
 
