@@ -30,7 +30,6 @@ import { PrismaClient } from './generated/prisma/client';
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: Pool;
   private readonly preparedStatements: boolean;
-  private closing?: Promise<void>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(LOGGER) logger: Logger) {
     const { url, poolSize, connectTimeoutMs, statementTimeoutMs, preparedStatements } = config.database;
@@ -63,13 +62,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     return this.preparedStatements ? { name, text, values } : { text, values };
   }
 
-  /**
-   * Last shutdown phase, after in-flight work (onModuleDestroy) has finished. Once only: a
-   * second signal during shutdown (SIGINT to the process group, then SIGTERM) closes the app
-   * again, and pg refuses a second `end()`.
-   */
-  onApplicationShutdown(): Promise<void> {
-    this.closing ??= this.$disconnect().then(() => this.pool.end());
-    return this.closing;
+  /** Last shutdown phase, after in-flight work (onModuleDestroy) has finished. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+    await this.pool.end();
   }
 }

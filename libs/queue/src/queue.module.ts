@@ -9,6 +9,15 @@ import { PRODUCER_REDIS, ValidationQueueProducer } from './validation-queue.prod
 import { WebhookDeliveryConsumer } from './webhook-delivery.consumer';
 import { WebhookDeliveryProducer } from './webhook-delivery.producer';
 
+const SERVICES = [
+  ValidationQueueProducer,
+  ValidationQueueConsumer,
+  RedisHealth,
+  EventStreamSlots,
+  WebhookDeliveryProducer,
+  WebhookDeliveryConsumer,
+];
+
 /**
  * Redis and BullMQ: every connection and queue object is created here. The consumer opens
  * its own (blocking) connection only when a worker starts it.
@@ -20,22 +29,9 @@ import { WebhookDeliveryProducer } from './webhook-delivery.producer';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => createFailFastRedis(config.redis),
     },
-    ValidationQueueProducer,
-    ValidationQueueConsumer,
-    RedisHealth,
-    EventStreamSlots,
-    WebhookDeliveryProducer,
-    WebhookDeliveryConsumer,
+    ...SERVICES,
   ],
-  exports: [
-    ValidationQueueProducer,
-    ValidationQueueConsumer,
-    RedisHealth,
-    EventStreamSlots,
-    WebhookDeliveryProducer,
-    WebhookDeliveryConsumer,
-    PRODUCER_REDIS,
-  ],
+  exports: [...SERVICES, PRODUCER_REDIS],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(PRODUCER_REDIS) private readonly redis: IORedis) {}
