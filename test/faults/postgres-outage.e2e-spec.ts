@@ -71,13 +71,15 @@ describe('Postgres outage with validations in flight (built processes)', () => {
     });
 
     await postgres.startServer();
+    let lastAnswer = 'none';
     const recovered = await waitUntil(
       'the API to answer 200 again',
       async () => {
         const answer = await system.api.list(org);
+        lastAnswer = `${answer.status} ${JSON.stringify(answer.body)}`;
         return answer.status === 200 ? answer : undefined;
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs: 30_000, intervalMs: 100, lastSeen: () => `last answer: ${lastAnswer}; API output ends:\n${api.lines.slice(-10).join('\n')}` },
     );
     expect(recovered.body.data.map((template: { id: string }) => template.id).sort()).toEqual([...ids].sort());
     expect((await httpRequest('GET', `${api.url}/readyz`)).status).toBe(200);

@@ -80,10 +80,17 @@ export async function spawnService(options: SpawnOptions): Promise<SpawnedServic
     const port = await findFreePort();
     const service = launch(options, port);
     const probe = options.waitFor === 'alive' ? '/healthz' : '/readyz';
+    let lastAnswer = 'none';
     try {
-      await waitUntil(`${service.name} ${probe} on port ${port}`, () => answers200(`${service.url}${probe}`), {
+      const answers200 = async (): Promise<boolean> => {
+        const res = await httpRequest('GET', `${service.url}${probe}`, { timeoutMs: 3_000 });
+        lastAnswer = `${res.status} ${res.text.slice(0, 300)}`;
+        return res.status === 200;
+      };
+      await waitUntil(`${service.name} ${probe} on port ${port}`, answers200, {
         timeoutMs: options.readyTimeoutMs ?? 30_000,
         intervalMs: 50,
+        lastSeen: () => `last answer: ${lastAnswer}; its output ends:\n${service.lines.slice(-10).join('\n')}`,
         abortIf: () =>
           service.isRunning()
             ? undefined
@@ -151,9 +158,4 @@ export function parseJsonLine(line: string): LogRecord[] {
   } catch {
     return [];
   }
-}
-
-async function answers200(url: string): Promise<boolean> {
-  const res = await httpRequest('GET', url, { timeoutMs: 3_000 });
-  return res.status === 200;
 }
