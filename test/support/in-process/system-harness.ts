@@ -13,6 +13,7 @@ import { registryAccessEnv, testEncryptionKeys } from '../product-env';
 import { TEMPLATES_PATH } from '../template-requests';
 import { ApiHarness, startApi } from './api-harness';
 import { LogCapture } from './log-capture';
+import { waitUntil } from '../processes/wait-until';
 
 export interface WorkerHarness {
   app: INestApplicationContext;
@@ -72,12 +73,19 @@ export async function startSystem(
 
 export async function waitForFinalState(api: ApiHarness, orgId: string, templateId: string, timeoutMs = 30_000): Promise<Record<string, any>> {
   const auth = await api.auth([orgId]);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await api.http.get(`${TEMPLATES_PATH(orgId)}/${templateId}`).set('authorization', auth);
-    if (res.status !== 200) throw new Error(`GET template answered ${res.status}: ${JSON.stringify(res.body)}`);
-    if (['passed', 'failed'].includes(res.body.validation.state)) return res.body;
-    if (Date.now() > deadline) throw new Error(`template ${templateId} still ${res.body.validation.state} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25)); // poll interval of an awaited condition
-  }
+  let state = 'unread';
+  let wrongAnswer: Error | undefined; // ends the wait at once: it is not a "not yet"
+  return waitUntil(
+    `template ${templateId} to finish validating`,
+    async () => {
+      const res = await api.http.get(`${TEMPLATES_PATH(orgId)}/${templateId}`).set('authorization', auth);
+      if (res.status !== 200) {
+        wrongAnswer = new Error(`GET template answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return undefined;
+      }
+      state = res.body.validation.state;
+      return ['passed', 'failed'].includes(state) ? (res.body as Record<string, any>) : undefined;
+    },
+    { timeoutMs, intervalMs: 25, abortIf: () => wrongAnswer, lastSeen: () => `still ${state}` },
+  );
 }
