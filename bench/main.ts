@@ -49,10 +49,14 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'node-flags': { type: 'string', default: '' },
       'compare-build': { type: 'string' },
+      // Only the dedicated create+delete rounds against --compare-build (an A/B of two builds in minutes).
+      'compare-only': { type: 'boolean', default: false },
     },
   });
-  const options: BenchOptions = values.quick ? QUICK : FULL;
-  const selected = parseOnly(values.only);
+  if (values['compare-only'] && !values['compare-build']) throw new Error('--compare-only needs --compare-build=<dist of the other build>');
+  const base: BenchOptions = values.quick ? QUICK : FULL;
+  const options: BenchOptions = values['compare-only'] ? { ...base, api: { ...base.api, matrix: [] } } : base;
+  const selected = values['compare-only'] ? new Set<Workload>(['api']) : parseOnly(values.only);
   const started = new Date();
   const clock = performance.now();
   const log = (line: string) => process.stderr.write(`[${((performance.now() - clock) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -97,7 +101,9 @@ async function main(): Promise<void> {
       nodeFlags: values['node-flags'].split(' ').filter(Boolean),
     };
     const v = options.validation;
-    const imageCount = Math.max(v.isolatedSamples + v.templates, v.skopeoSequentialRefs, v.skopeoParallelRefs, options.background.drainTemplates);
+    const imageCount = values['compare-only']
+      ? 2
+      : Math.max(v.isolatedSamples + v.templates, v.skopeoSequentialRefs, v.skopeoParallelRefs, options.background.drainTemplates);
     const images = await pushBenchImages(env, imageCount);
     log(`${imageCount} images pushed to the token registry`);
     const [machine, code] = await Promise.all([describeMachine(db, REPO_ROOT), describeCode(REPO_ROOT)]);

@@ -57,6 +57,10 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
   const comparedHeaders = await authHeaders(ctx, comparedOrg);
   const compared: NonNullable<ApiResults['compared']>['ratios'] = [];
 
+  // `--compare-only` empties the matrix: only the dedicated comparison below runs, without baselines.
+  if (matrix.length === 0 && ctx.comparedApi) {
+    return { orgSize, figures: [], ratios: [], compared: { build: ctx.comparedApi.name, ratios: [], createDelete: await compareCreateDelete(ctx, ctx.comparedApi) } };
+  }
   const baseline = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: false });
   const baselineJwt = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: true });
   const [flagged, noFlags] = PRODUCT_NODE_FLAGS.api.length

@@ -4,7 +4,6 @@ import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
 import { appendEvents } from './events/event-append';
 import { EventOrigin } from './events/event.types';
 import { Prisma } from './generated/prisma/client';
-import { poolQuery } from './pool-sql';
 import { PrismaService } from './prisma.service';
 import { TemplateReadRepository } from './template-read.repository';
 import { templateCreated, templateDeleted, TemplateFieldsRow, templateUpdated } from './template-events';
@@ -44,7 +43,7 @@ export class TemplateWriteRepository {
     let rows: TemplateRow[];
     try {
       const created = await this.prisma.pool.query<TemplateRow>(
-        poolQuery(Prisma.sql`
+        this.prisma.sqlStatement('template_create', Prisma.sql`
         WITH quota AS (
           INSERT INTO org_template_counts AS c (org_id, count) VALUES (${template.orgId}, 1)
           ON CONFLICT (org_id) DO UPDATE SET count = c.count + 1 WHERE c.count < ${quota}
@@ -80,7 +79,7 @@ export class TemplateWriteRepository {
   /** Deletes the row (and with it the encrypted token), gives back its quota unit and appends `template.deleted`. */
   async deleteInOrg(orgId: string, id: string, origin: EventOrigin): Promise<boolean> {
     const { rows } = await this.prisma.pool.query<{ deleted: number }>(
-      poolQuery(Prisma.sql`
+      this.prisma.sqlStatement('template_delete', Prisma.sql`
       WITH deleted AS (
         DELETE FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id, name, image, category
       ), released AS (
