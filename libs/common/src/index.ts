@@ -19,3 +19,4 @@ export * from './observability.module';
 export * from './request-logging';
 export * from './metrics';
 export * from './security-headers';
+export * from './events/event-announcer';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
 import { EventCommits } from './events/event-commits';
-import { EventNotificationListener } from './events/event-notification.listener';
 import { EventRepository } from './events/event.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { ImagePolicyRepository } from './image-policy.repository';
@@ -27,7 +26,6 @@ const REPOSITORIES = [
   RegistryCredentialUseRepository,
   ImagePolicyRepository,
   EventRepository,
-  EventNotificationListener,
   WebhookRepository,
   WebhookDeliveryRepository,
 ];

@@ -17,7 +17,6 @@ export * from './events/event-types';
 export * from './events/event.types';
 export * from './events/event-envelope';
 export * from './events/event.repository';
-export * from './events/event-notification.listener';
 export * from './webhooks/webhook.types';
 export * from './webhooks/webhook.repository';
 export * from './webhooks/webhook-delivery.repository';

@@ -10,3 +10,4 @@ export * from './event-stream-slots';
 export * from './webhook-delivery-queue';
 export * from './webhook-delivery.producer';
 export * from './webhook-delivery.consumer';
+export * from './event-announcements';

@@ -84,3 +84,23 @@ export function createWorkerRedis(redis: RedisConfig, extra: RedisOptions = {}):
     extra,
   );
 }
+
+/**
+ * Redis connection for a pub/sub subscriber: connects when asked (lazyConnect), keeps
+ * reconnecting while Redis is away, and does not resubscribe by itself (the subscriber
+ * subscribes on every `ready`, so it knows when it may have missed messages).
+ */
+export function createSubscriberRedis(redis: RedisConfig, extra: RedisOptions = {}): IORedis {
+  return connect(
+    redis,
+    {
+      lazyConnect: true,
+      autoResubscribe: false,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      connectTimeout: Math.max(1000, redis.commandTimeoutMs),
+      retryStrategy: (attempt) => Math.min(250 * 2 ** Math.min(attempt - 1, 4), 4000),
+    },
+    extra,
+  );
+}

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Caller, DomainError, ErrorCode, LOGGER, METRICS, ServiceMetrics } from '@app/common';
-import { EventNotificationListener, EventRepository } from '@app/db';
-import { EventStreamSlots } from '@app/queue';
+import { EventRepository } from '@app/db';
+import { EventAnnouncementListener, EventStreamSlots } from '@app/queue';
 import { EventFilter, EventStream, OrgChannel, StreamEndReason } from './event-stream';
 import { SseConnection } from './sse-connection';
 
@@ -23,12 +23,12 @@ export interface StreamRequest {
 }
 
 /**
- * The event streams of this API replica. New events reach it as Postgres notifications
- * (whichever replica or worker committed them; the replica listens only while it holds
- * streams); each org's channel then reads the log, which
- * stays the source of truth: a stream resumes from its Last-Event-ID, a replica whose listener
- * reconnected catches every stream up, and every heartbeat reads once more in case a
- * notification was lost. A client that stops reading is dropped one heartbeat after its
+ * The event streams of this API replica. New events reach it as announcements on Redis
+ * pub/sub (whichever replica or worker committed them; the replica subscribes only while it
+ * holds streams); each org's channel then reads the log, which stays the source of truth: a
+ * stream resumes from its Last-Event-ID, a replica whose subscription was re-established
+ * catches every stream up, and every heartbeat reads once more in case an announcement was
+ * lost. A client that stops reading is dropped one heartbeat after its
  * socket filled up; SIGTERM ends every stream cleanly so clients reconnect elsewhere.
  */
 @Injectable()
@@ -42,7 +42,7 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
     private readonly events: EventRepository,
-    private readonly listener: EventNotificationListener,
+    private readonly listener: EventAnnouncementListener,
     private readonly slots: EventStreamSlots,
   ) {}
 
@@ -101,7 +101,7 @@ export class EventStreamHub implements OnApplicationBootstrap, BeforeApplication
     const channel = this.channels.get(stream.orgId);
     channel?.streams.delete(stream);
     if (channel?.streams.size === 0) this.channels.delete(stream.orgId);
-    // No stream left: stop listening (every listener costs every write of the database).
+    // No stream left: unsubscribe (and close the subscriber connection).
     if (this.channels.size === 0) this.listener.want(false);
     const reason: StreamEndReason = stream.endReason ?? (stream.connection.overflowed ? 'slow_reader' : 'client');
     this.metrics.eventStreams.dec();

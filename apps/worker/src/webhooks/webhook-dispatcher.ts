@@ -7,9 +7,10 @@ import { WebhookDeliveryProducer } from '@app/queue';
 import { PeriodicTask } from '../periodic-task';
 
 /**
- * Every org with undispatched events is looked at this often. Polled rather than notified:
- * a LISTENing backend costs every write of the database (see EventNotificationListener), and
- * webhooks promise no latency below a second.
+ * Every org with undispatched events is looked at this often. Polled rather than prompted by
+ * the event announcements (Redis pub/sub, which the streams use): a poll cannot miss an
+ * announcement lost with a dying process or a Redis failover, and webhooks promise no
+ * latency below a second.
  */
 const DISPATCH_INTERVAL_MS = 1000;
 const EVENTS_PER_PASS = 500;
