@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -14,16 +14,28 @@ import { PRODUCER_REDIS } from './validation-queue.producer';
 const channelOf = (redis: IORedis): string => `events:appended:${redis.options.db ?? 0}`;
 
 /**
+ * How often each announcing process asks Redis whether any replica subscribes (PUBSUB
+ * NUMSUB). A replica that has just subscribed may miss what is committed until then, so it
+ * reads its streams' logs again over the next CATCH_UP_MS (EventAnnouncementListener).
+ */
+const SUBSCRIBER_LOOK_MS = 500;
+const CATCH_UP_MS = [250, 500, 750, 1000, 1500];
+
+/**
  * Announces committed events with Redis PUBLISH, after the commit (EventCommits in libs/db
- * calls it). Not Postgres NOTIFY: a NOTIFY is a transaction of its own that takes Postgres'
- * notification queue lock at commit and writes the queue whether anyone listens or not; it
- * cost Postgres about 0.15 ms per write (pgbench, the create+delete cycle at one client:
- * 2,107 cycles/s without, 1,272 with), where a PUBLISH costs Redis a few microseconds and
- * reaches only the replicas that subscribed.
+ * calls it), and only while some replica subscribes: without open streams, writing an event
+ * costs no announcement at all. Not Postgres NOTIFY: a NOTIFY is a transaction of its own
+ * that takes Postgres' notification queue lock at commit and writes the queue whether anyone
+ * listens or not; it cost Postgres about 0.15 ms per write (pgbench, the create+delete cycle
+ * at one client: 2,107 cycles/s without, 1,272 with), where a PUBLISH costs Redis a few
+ * microseconds and reaches only the replicas that subscribed.
  */
 @Injectable()
-export class RedisEventAnnouncer implements EventAnnouncer {
+export class RedisEventAnnouncer implements EventAnnouncer, OnModuleDestroy {
   private readonly channel: string;
+  /** Whether a replica subscribed at the last look; true until known (and while Redis cannot say). */
+  private subscribers = true;
+  private looking?: NodeJS.Timeout;
 
   constructor(
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
@@ -33,9 +45,11 @@ export class RedisEventAnnouncer implements EventAnnouncer {
   }
 
   async announce(orgIds: readonly string[]): Promise<void> {
+    if (!this.looking) this.startLooking();
+    if (!this.subscribers) return;
     try {
       if (orgIds.length === 1) {
-        await this.redis.publish(this.channel, orgIds[0]);
+        this.subscribers = (await this.redis.publish(this.channel, orgIds[0])) > 0;
         return;
       }
       const pipeline = this.redis.pipeline();
@@ -46,13 +60,33 @@ export class RedisEventAnnouncer implements EventAnnouncer {
       this.logger.warn({ err: { message: (error as Error).message }, orgs: orgIds.length }, 'event announcement not sent');
     }
   }
+
+  /** From the first announcement on, every SUBSCRIBER_LOOK_MS: is anyone subscribed? */
+  private startLooking(): void {
+    const look = async (): Promise<void> => {
+      try {
+        const [, count] = (await this.redis.pubsub('NUMSUB', this.channel)) as [string, number];
+        this.subscribers = Number(count) > 0;
+      } catch {
+        this.subscribers = true; // cannot tell: announce (a failing PUBLISH is only logged)
+      }
+    };
+    void look();
+    this.looking = setInterval(() => void look(), SUBSCRIBER_LOOK_MS);
+    this.looking.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.looking);
+  }
 }
 
 /**
  * Subscribes to the announcements while wanted (`want(true)`: this API replica holds streams),
- * on a subscriber connection of its own. Every (re)subscription calls `resynced`, so the
- * streams catch up from the log on whatever was announced while the connection was down (a
- * Redis restart or a Sentinel failover).
+ * on a subscriber connection of its own. Every (re)subscription calls `resynced` at once and
+ * again over the next CATCH_UP_MS, so the streams catch up from the log on whatever was
+ * announced while the connection was down (a Redis restart or a Sentinel failover) and on
+ * whatever writers did not announce before their next look found this subscriber.
  */
 @Injectable()
 export class EventAnnouncementListener implements OnApplicationShutdown {
@@ -60,6 +94,7 @@ export class EventAnnouncementListener implements OnApplicationShutdown {
   private handlers?: EventAnnouncementHandlers;
   private subscribed = false;
   private stopped = false;
+  private catchUps: NodeJS.Timeout[] = [];
   private failures = 0;
 
   constructor(
@@ -116,12 +151,19 @@ export class EventAnnouncementListener implements OnApplicationShutdown {
     this.failures = 0;
     this.subscribed = true;
     this.handlers?.resynced();
+    this.clearCatchUps();
+    this.catchUps = CATCH_UP_MS.map((ms) => setTimeout(() => this.subscriber === subscriber && this.handlers?.resynced(), ms));
+  }
+
+  private clearCatchUps(): void {
+    for (const timer of this.catchUps.splice(0)) clearTimeout(timer);
   }
 
   private close(): void {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     this.subscribed = false;
+    this.clearCatchUps();
     subscriber?.disconnect();
   }
 
