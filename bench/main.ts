@@ -51,6 +51,8 @@ async function main(): Promise<void> {
       'compare-build': { type: 'string' },
       // Only the dedicated create+delete rounds against --compare-build (an A/B of two builds in minutes).
       'compare-only': { type: 'boolean', default: false },
+      // What the compared build is, in the report (bench/run.sh passes it for the events-off build).
+      'compare-label': { type: 'string' },
     },
   });
   if (values['compare-only'] && !values['compare-build']) throw new Error('--compare-only needs --compare-build=<dist of the other build>');
@@ -119,7 +121,8 @@ async function main(): Promise<void> {
     const comparedDir = values['compare-build'] ? path.resolve(values['compare-build']) : undefined;
     const comparedApi = comparedDir ? await startApi({ ...layout, productDir: comparedDir }, settings, { name: 'api-compared' }) : undefined;
     if (comparedDir) log(`Compared build's API up (${comparedDir})`);
-    const ctx: BenchContext = { options, env, layout, settings, db, idp, images, api, comparedApi, prototypeId: prototype.id, log };
+    const comparedLabel = comparedDir ? (values['compare-label'] ?? comparedDir) : undefined;
+    const ctx: BenchContext = { options, env, layout, settings, db, idp, images, api, comparedApi, comparedLabel, prototypeId: prototype.id, log };
 
     if (values.profile) {
       const stamp = started.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');

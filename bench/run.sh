@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm run bench [-- --quick] [-- --only validation,api,growth]`: the benchmark suite (bench/README.md).
 # Installs what is missing, builds the product if stale, snapshots dist/ (others may rebuild it
-# during the run), compiles the bench if stale, and runs it.
+# during the run), compiles the bench if stale, and runs it. A full run whose sections include
+# `api` (and that names no other build) also builds this commit with event writes turned off
+# (bench/events-off-build.sh) and compares the create path against it: what events cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,4 +23,15 @@ if [ ! -f "$stamp" ] || [ -n "$(find "${sources[@]}" \( -name '*.ts' -o -name 't
   touch "$stamp"
 fi
 
-exec node bench/.build/out/bench/main.js "$@"
+args=("$@")
+case " $* " in
+  *" --quick "* | *--compare-build* | *" --profile "*) ;;
+  *)
+    if [[ " $* " != *--only* || " $* " == *api* ]]; then
+      echo "Building this commit with event writes off, to compare the create path against…"
+      args+=("--compare-build=$(bash bench/events-off-build.sh)" "--compare-label=this commit with event writes off (bench/variants/events-off.patch)")
+    fi
+    ;;
+esac
+
+exec node bench/.build/out/bench/main.js "${args[@]}"

@@ -21,6 +21,8 @@ export interface BenchContext {
   api: RunningService;
   /** `--compare-build`: an API started from another build (same database and settings), for A/B cells. */
   comparedApi?: RunningService;
+  /** What the compared build is, for the report (`--compare-label`, else its directory). */
+  comparedLabel?: string;
   /** A template the worker validated for real: seeded rows copy its report and apps. */
   prototypeId: string;
   log(line: string): void;

@@ -59,7 +59,7 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
 
   // `--compare-only` empties the matrix: only the dedicated comparison below runs, without baselines.
   if (matrix.length === 0 && ctx.comparedApi) {
-    return { orgSize, figures: [], ratios: [], compared: { build: ctx.comparedApi.name, ratios: [], createDelete: await compareCreateDelete(ctx, ctx.comparedApi) } };
+    return { orgSize, figures: [], ratios: [], compared: { build: ctx.comparedLabel ?? ctx.comparedApi.name, ratios: [], createDelete: await compareCreateDelete(ctx, ctx.comparedApi) } };
   }
   const baseline = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: false });
   const baselineJwt = await startBaseline(ctx.layout, ctx.settings, { verifyJwt: true });
@@ -151,7 +151,7 @@ export async function runApiWorkloads(ctx: BenchContext): Promise<ApiResults> {
       orgSize,
       figures,
       ratios,
-      ...(ctx.comparedApi ? { compared: { build: ctx.comparedApi.name, ratios: compared, createDelete } } : {}),
+      ...(ctx.comparedApi ? { compared: { build: ctx.comparedLabel ?? ctx.comparedApi.name, ratios: compared, createDelete } } : {}),
       ...(noFlags ? { nodeFlags: { flags: PRODUCT_NODE_FLAGS.api, pairs } } : {}),
     };
   } finally {
