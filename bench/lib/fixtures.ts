@@ -53,8 +53,8 @@ export async function seedOrg(db: Pool, orgId: string, size: number, prototypeId
     [orgId, size, prototypeId],
   );
   await db.query(
-    `INSERT INTO org_template_counts (org_id, count) VALUES ($1, $2)
-     ON CONFLICT (org_id) DO UPDATE SET count = EXCLUDED.count`,
+    `INSERT INTO org_event_heads (org_id, last_seq, template_count) VALUES ($1, 0, $2)
+     ON CONFLICT (org_id) DO UPDATE SET template_count = EXCLUDED.template_count`,
     [orgId, size],
   );
 }

@@ -169,7 +169,7 @@ describe('duplicate delivery and delete during validation (built processes)', ()
     expect(events.length).toBeGreaterThanOrEqual(1);
     for (const event of events) expect(['stale', 'missing']).toContain(event.reason);
     // The quota unit given back by the delete is not taken again.
-    const counts = await withClient(sandbox.databaseUrl, (db) => db.query('SELECT count FROM org_template_counts WHERE org_id = $1', [org]));
+    const counts = await withClient(sandbox.databaseUrl, (db) => db.query('SELECT template_count AS count FROM org_event_heads WHERE org_id = $1', [org]));
     expect(counts.rows).toEqual([{ count: 0 }]);
     expect(await passed()).toBe(0);
     expect(errorLines(worker, logStart.worker)).toEqual([]);

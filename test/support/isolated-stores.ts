@@ -10,7 +10,7 @@ import { migrate } from '@app/db';
 import type { TestEnvironmentDescription } from './environment';
 import { REDIS_DATABASES } from './services/redis';
 
-const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
 
 /** DATABASE_STATEMENT_TIMEOUT's default, which `npm run db:migrate` stores as the role's setting. */
 const STATEMENT_TIMEOUT_MS = 5_000;
@@ -25,6 +25,13 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
 
 /** A new database on the shared Postgres server, migrated; returns its URL. */
 export async function createIsolatedDatabase(env: TestEnvironmentDescription): Promise<string> {
+  const url = await createEmptyDatabase(env);
+  await migrateDatabase(url);
+  return url;
+}
+
+/** A new database on the shared Postgres server, with no migration applied; returns its URL. */
+export async function createEmptyDatabase(env: TestEnvironmentDescription): Promise<string> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: env.postgresAdminUrl });
   await admin.connect();
@@ -35,7 +42,6 @@ export async function createIsolatedDatabase(env: TestEnvironmentDescription): P
   }
   const url = new URL(env.postgresUrl);
   url.pathname = `/${name}`;
-  await migrateDatabase(url.toString());
   return url.toString();
 }
 

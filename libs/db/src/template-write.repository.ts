@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/common';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
-import { appendEvents } from './events/event-append';
+import { advanceEventHead, appendEvents, appendEventsAtHead } from './events/event-append';
 import { EventOrigin } from './events/event.types';
 import { Prisma } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
@@ -35,9 +35,10 @@ export class TemplateWriteRepository {
 
   /**
    * Inserts the template, takes one unit of the org's quota and appends `template.created`
-   * in one statement: the counter row's lock serializes racing creates, the unique index
-   * decides racing names, and a failure of either undoes all three. A registry credential
-   * deleted meanwhile (or of another org) is refused by the foreign key: not found.
+   * in one statement: the org's `org_event_heads` row holds both its template count and its
+   * event head, so one row lock serializes racing creates and numbers the event; the unique
+   * index decides racing names, and a failure of either undoes all three. A registry
+   * credential deleted meanwhile (or of another org) is refused by the foreign key: not found.
    */
   async create(template: NewTemplate, quota: number, origin: EventOrigin): Promise<TemplateRecord> {
     let rows: TemplateRow[];
@@ -45,17 +46,18 @@ export class TemplateWriteRepository {
       const created = await this.prisma.pool.query<TemplateRow>(
         this.prisma.sqlStatement('template_create', Prisma.sql`
         WITH quota AS (
-          INSERT INTO org_template_counts AS c (org_id, count) VALUES (${template.orgId}, 1)
-          ON CONFLICT (org_id) DO UPDATE SET count = c.count + 1 WHERE c.count < ${quota}
-          RETURNING org_id
-        ), ${appendEvents('quota', [templateCreated(template)], origin)}
+          INSERT INTO org_event_heads AS h (org_id, template_count, last_seq) VALUES (${template.orgId}, 1, 1)
+          ON CONFLICT (org_id) DO UPDATE SET template_count = h.template_count + 1, ${advanceEventHead('h', 1)}
+            WHERE h.template_count < ${quota}
+          RETURNING h.org_id AS head_org_id, h.last_seq AS head_seq
+        ), ${appendEventsAtHead('quota', [templateCreated(template)], origin)}
         INSERT INTO templates (id, org_id, name, name_key, description, category, image,
                                oci_registry_username, oci_registry_token_ciphertext, registry_credential_id, created_by)
         SELECT ${template.id}::uuid, ${template.orgId}, ${template.name}, ${template.name.toLowerCase()},
                ${template.description}, ${template.category}, ${template.image},
                ${template.ociRegistryUsername}, ${template.ociRegistryTokenCiphertext},
                ${template.registryCredentialId}::uuid, ${template.createdBy}::uuid
-        FROM quota, event_head
+        FROM quota
         RETURNING ${PUBLIC_COLUMNS}`),
       );
       rows = created.rows;
@@ -76,16 +78,17 @@ export class TemplateWriteRepository {
     return toRecord(rows[0]);
   }
 
-  /** Deletes the row (and with it the encrypted token), gives back its quota unit and appends `template.deleted`. */
+  /** Deletes the row (and with it the encrypted token), gives back its quota unit and appends `template.deleted`, in one update of the org's row. */
   async deleteInOrg(orgId: string, id: string, origin: EventOrigin): Promise<boolean> {
     const { rows } = await this.prisma.pool.query<{ deleted: number }>(
       this.prisma.sqlStatement('template_delete', Prisma.sql`
       WITH deleted AS (
         DELETE FROM templates WHERE id = ${id}::uuid AND org_id = ${orgId} RETURNING org_id, name, image, category
       ), released AS (
-        UPDATE org_template_counts c SET count = c.count - 1 FROM deleted d WHERE c.org_id = d.org_id
-        RETURNING d.org_id, d.name, d.image, d.category
-      ), ${appendEvents('released', [templateDeleted(id)], origin)}
+        UPDATE org_event_heads h SET template_count = h.template_count - 1, ${advanceEventHead('h', 1)}
+        FROM deleted d WHERE h.org_id = d.org_id
+        RETURNING d.name, d.image, d.category, h.org_id AS head_org_id, h.last_seq AS head_seq
+      ), ${appendEventsAtHead('released', [templateDeleted(id)], origin)}
       SELECT count(*)::int AS deleted FROM deleted`),
     );
     if (rows[0].deleted === 0) return false;

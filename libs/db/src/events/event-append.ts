@@ -11,12 +11,16 @@ import { EventOrigin, NewEvent } from './event.types';
  *   transaction ends, so positions are gap-free and a reader that has seen event N never later
  *   finds an N-1 committing (streams and webhooks resume with "seq > last seen"). It returns
  *   `head_org_id` and `head_seq` (names no table of ours uses, so joins stay unambiguous).
- * - `appended_events` inserts the rows. The NOTIFY that prompts the streams is sent after the
- *   commit by EventCommits (events/event-commits.ts), never from this statement: a notifying
- *   transaction serialises every commit of the database behind a global lock.
+ * - `appended_events` inserts the rows. The announcement that prompts the streams is sent
+ *   after the commit by EventCommits (events/event-commits.ts), never from this statement.
  *
  * `gate` names a CTE of the statement with an `org_id` column: without a row there nothing is
  * appended and no lock is taken, so a conditional write that matched nothing writes no event.
+ *
+ * The same row holds the org's template count (the quota): a template create or delete
+ * updates it anyway, so it advances the head in that update (`advanceEventHead`) and appends
+ * with `appendEventsAtHead`, one row lock and one row update for both (half the Postgres
+ * cost of its event, measured with pgbench).
  *
  * Lock order, in every statement that appends: the changed row (template, webhook), then the
  * org's quota counter, then `event_head`, then new unique-index entries. A statement that
@@ -25,6 +29,37 @@ import { EventOrigin, NewEvent } from './event.types';
  */
 export function appendEvents(gate: string, events: readonly NewEvent[], origin: EventOrigin): Prisma.Sql {
   if (events.length === 0) throw new Error('appendEvents needs at least one event');
+  return Prisma.sql`
+    event_head AS (
+      INSERT INTO org_event_heads AS h (org_id, last_seq)
+      SELECT g.org_id, ${events.length}::bigint FROM ${Prisma.raw(gate)} g LIMIT 1
+      ON CONFLICT (org_id) DO UPDATE SET last_seq = h.last_seq + EXCLUDED.last_seq
+      RETURNING h.org_id AS head_org_id, h.last_seq AS head_seq
+    ),
+    ${insertEvents(Prisma.sql`event_head h CROSS JOIN (SELECT * FROM ${Prisma.raw(gate)} LIMIT 1) g`, 'h', events, origin)}`;
+}
+
+/**
+ * The SET item that advances the head of the `org_event_heads` row aliased `alias` by
+ * `count`, for a statement that updates that row anyway (see above) and then appends with
+ * `appendEventsAtHead`.
+ */
+export function advanceEventHead(alias: string, count: number): Prisma.Sql {
+  return Prisma.sql`last_seq = ${Prisma.raw(alias)}.last_seq + ${count}::bigint`;
+}
+
+/**
+ * `appended_events` for a statement whose CTE `head` has already advanced the org's head
+ * (`advanceEventHead`) and returns `head_org_id` and `head_seq`; event data written as SQL
+ * reads that CTE's other columns as `g.*`.
+ */
+export function appendEventsAtHead(head: string, events: readonly NewEvent[], origin: EventOrigin): Prisma.Sql {
+  if (events.length === 0) throw new Error('appendEventsAtHead needs at least one event');
+  return insertEvents(Prisma.sql`${Prisma.raw(head)} g`, 'g', events, origin);
+}
+
+/** `appended_events`: the rows, numbered back from the head (`<head>.head_seq`) that `source` binds, as it binds `g`. */
+function insertEvents(source: Prisma.Sql, head: 'g' | 'h', events: readonly NewEvent[], origin: EventOrigin): Prisma.Sql {
   const count = events.length;
   const rows = events.map((event, index) => {
     const definition = EVENT_TYPES[event.type];
@@ -34,18 +69,11 @@ export function appendEvents(gate: string, events: readonly NewEvent[], origin: 
   });
   const actorId = origin.actor.type === 'user' ? origin.actor.id : null;
   return Prisma.sql`
-    event_head AS (
-      INSERT INTO org_event_heads AS h (org_id, last_seq)
-      SELECT g.org_id, ${count}::bigint FROM ${Prisma.raw(gate)} g LIMIT 1
-      ON CONFLICT (org_id) DO UPDATE SET last_seq = h.last_seq + EXCLUDED.last_seq
-      RETURNING h.org_id AS head_org_id, h.last_seq AS head_seq
-    ),
     appended_events AS (
       INSERT INTO events (org_id, seq, type, subject_kind, subject_id, actor_type, actor_id, request_id, data)
-      SELECT h.head_org_id, h.head_seq - ${count}::bigint + e.ord, e.type, e.kind, e.subject_id,
+      SELECT ${Prisma.raw(head)}.head_org_id, ${Prisma.raw(head)}.head_seq - ${count}::bigint + e.ord, e.type, e.kind, e.subject_id,
              ${origin.actor.type}, ${actorId}, ${origin.requestId}, e.data
-      FROM event_head h
-      CROSS JOIN (SELECT * FROM ${Prisma.raw(gate)} LIMIT 1) g
+      FROM ${source}
       CROSS JOIN LATERAL (VALUES ${Prisma.join(rows)}) AS e(ord, type, kind, subject_id, data)
       RETURNING seq
     )`;
