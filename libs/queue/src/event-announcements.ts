@@ -147,7 +147,8 @@ export class EventAnnouncementListener implements OnApplicationShutdown {
       return;
     }
     if (this.subscriber !== subscriber) return;
-    if (this.failures > 0) this.logger.info('event announcements subscribed again');
+    // Once per subscription: when the replica takes its first stream, and after each reconnect.
+    this.logger.info({ afterFailures: this.failures }, 'event announcements subscribed');
     this.failures = 0;
     this.subscribed = true;
     this.handlers?.resynced();
