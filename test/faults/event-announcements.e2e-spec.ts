@@ -76,6 +76,29 @@ describe('event announcements across replicas (built processes)', () => {
     expect(events.messages.map((message) => message.event)).toEqual(['template.created', 'template.created', 'template.created']);
   });
 
+  it('the worker announces its validation events: a stream on an API replica sees the template go Active', async () => {
+    const org = `org-${randomUUID().slice(0, 8)}`;
+    const headers = await member(org);
+    const events = await streamOf(org, headers);
+    const worker = await sandbox.system.startWorker();
+    try {
+      const res = await httpRequest('POST', `${writer.url}${TEMPLATES_PATH(org)}`, {
+        headers,
+        body: validTemplateBody({ image: `${sandbox.proxy.host}/${env.images.cudaApp.reference}`, ...sandbox.canaryUser.credentials }),
+      });
+      expect(res.status).toBe(201);
+      const passed = await events.next(
+        'template.validation.passed',
+        (message, event) => message.event === 'template.validation.passed' && event.subject.id === res.body.id,
+        30_000,
+      );
+      expect(JSON.parse(passed.data)).toMatchObject({ actor: { type: 'system' }, data: { status: 'Active' } });
+      expect(events.messages.map((message) => message.event)).toEqual(['template.created', 'template.validation.started', 'template.validation.passed']);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('after a Redis restart the stream gets what was committed meanwhile (its announcement was lost), then live events again', async () => {
     const org = `org-${randomUUID().slice(0, 8)}`;
     const headers = await member(org);
