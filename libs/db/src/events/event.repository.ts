@@ -45,21 +45,23 @@ export class EventRepository {
 
   /** The org's events after position `afterSeq`, oldest first. */
   async after(orgId: string, afterSeq: bigint, limit: number): Promise<EventRecord[]> {
-    const { rows } = await this.prisma.pool.query<EventRow>({
-      name: 'events_after',
-      text: `SELECT ${COLUMNS} FROM events WHERE org_id = $1 AND seq > $2::bigint ORDER BY events.seq LIMIT $3`,
-      values: [orgId, afterSeq.toString(), limit],
-    });
+    // Named only with DATABASE_PREPARED_STATEMENTS: through a transaction-mode PgBouncer a
+    // statement prepared on one server connection is missing on the next.
+    const { rows } = await this.prisma.pool.query<EventRow>(
+      this.prisma.statement(
+        'events_after',
+        `SELECT ${COLUMNS} FROM events WHERE org_id = $1 AND seq > $2::bigint ORDER BY events.seq LIMIT $3`,
+        [orgId, afterSeq.toString(), limit],
+      ),
+    );
     return rows.map(toEventRecord);
   }
 
   /** The position of the org's latest event (0 when it has none). */
   async head(orgId: string): Promise<bigint> {
-    const { rows } = await this.prisma.pool.query<{ last_seq: string }>({
-      name: 'event_head',
-      text: 'SELECT last_seq::text AS last_seq FROM org_event_heads WHERE org_id = $1',
-      values: [orgId],
-    });
+    const { rows } = await this.prisma.pool.query<{ last_seq: string }>(
+      this.prisma.statement('event_head', 'SELECT last_seq::text AS last_seq FROM org_event_heads WHERE org_id = $1', [orgId]),
+    );
     return rows.length ? BigInt(rows[0].last_seq) : 0n;
   }
 
