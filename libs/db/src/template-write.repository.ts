@@ -39,14 +39,20 @@ export class TemplateWriteRepository {
    * event head, so one row lock serializes racing creates and numbers the event; the unique
    * index decides racing names, and a failure of either undoes all three. A registry
    * credential deleted meanwhile (or of another org) is refused by the foreign key: not found.
+   * Lock order: the credential (key share), then the org's row, as a credential delete does.
    */
   async create(template: NewTemplate, quota: number, origin: EventOrigin): Promise<TemplateRecord> {
     let rows: TemplateRow[];
     try {
       const created = await this.prisma.pool.query<TemplateRow>(
         this.prisma.sqlStatement('template_create', Prisma.sql`
-        WITH quota AS (
-          INSERT INTO org_event_heads AS h (org_id, template_count, last_seq) VALUES (${template.orgId}, 1, 1)
+        WITH credential AS (
+          SELECT 1 FROM registry_credentials WHERE id = ${template.registryCredentialId}::uuid AND org_id = ${template.orgId} FOR KEY SHARE
+        ), quota AS (
+          -- The credential's lock comes first (the VALUES read it): a credential delete locks it
+          -- and then the org's row, so taking the org's row first could deadlock with one.
+          INSERT INTO org_event_heads AS h (org_id, template_count, last_seq)
+          VALUES (${template.orgId}, 1 + 0 * (SELECT count(*) FROM credential)::int, 1)
           ON CONFLICT (org_id) DO UPDATE SET template_count = h.template_count + 1, ${advanceEventHead('h', 1)}
             WHERE h.template_count < ${quota}
           RETURNING h.org_id AS head_org_id, h.last_seq AS head_seq
@@ -129,6 +135,11 @@ export class TemplateWriteRepository {
               ? { id: current.registry_credential_id, registry: current.credential_registry }
               : null,
         });
+        if (change.credentials?.kind === 'registry_credential') {
+          // Before the update takes the org's event head: the lock order of a credential delete
+          // (credential, then head), so the two cannot deadlock. Gone: the update's foreign key says so.
+          await tx.$queryRaw`SELECT 1 FROM registry_credentials WHERE id = ${change.credentials.registryCredentialId}::uuid AND org_id = ${orgId} FOR KEY SHARE`;
+        }
         const imageChanged = change.image !== undefined && change.image !== current.image;
         const revalidate = imageChanged || change.credentials !== undefined;
         const sets = Prisma.join(updateSets(change, imageChanged, revalidate), ', ');
