@@ -22,10 +22,11 @@ import { EventOrigin, NewEvent } from './event.types';
  * with `appendEventsAtHead`, one row lock and one row update for both (half the Postgres
  * cost of its event, measured with pgbench).
  *
- * Lock order, in every statement that appends: the changed row (template, webhook), then the
- * org's quota counter, then `event_head`, then new unique-index entries. A statement that
- * inserts a named row reads `event_head` before the insert (the insert selects from it); one
- * that changes existing rows gates on them.
+ * Lock order, in every statement that appends: the changed row (template, webhook, registry
+ * credential) and any row it refers to by foreign key (a template's registry credential, taken
+ * `FOR KEY SHARE` first), then the org's quota counter, then `event_head`, then new
+ * unique-index entries. A statement that inserts a named row reads `event_head` before the
+ * insert (the insert selects from it); one that changes existing rows gates on them.
  */
 export function appendEvents(gate: string, events: readonly NewEvent[], origin: EventOrigin): Prisma.Sql {
   if (events.length === 0) throw new Error('appendEvents needs at least one event');
