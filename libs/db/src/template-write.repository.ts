@@ -49,10 +49,10 @@ export class TemplateWriteRepository {
         WITH credential AS (
           SELECT 1 FROM registry_credentials WHERE id = ${template.registryCredentialId}::uuid AND org_id = ${template.orgId} FOR KEY SHARE
         ), quota AS (
-          -- The credential's lock comes first (the VALUES read it): a credential delete locks it
-          -- and then the org's row, so taking the org's row first could deadlock with one.
+          -- The credential's lock comes first (the row selected from takes it): a credential
+          -- delete locks it and then the org's row, so taking the org's row first could deadlock.
           INSERT INTO org_event_heads AS h (org_id, template_count, last_seq)
-          VALUES (${template.orgId}, 1 + 0 * (SELECT count(*) FROM credential)::int, 1)
+          SELECT ${template.orgId}, 1, 1 FROM (SELECT count(*) FROM credential) AS credential_locked
           ON CONFLICT (org_id) DO UPDATE SET template_count = h.template_count + 1, ${advanceEventHead('h', 1)}
             WHERE h.template_count < ${quota}
           RETURNING h.org_id AS head_org_id, h.last_seq AS head_seq

@@ -48,13 +48,9 @@ export class RedisEventAnnouncer implements EventAnnouncer, OnModuleDestroy {
     if (!this.looking) this.startLooking();
     if (!this.subscribers) return;
     try {
-      if (orgIds.length === 1) {
-        this.subscribers = (await this.redis.publish(this.channel, orgIds[0])) > 0;
-        return;
-      }
-      const pipeline = this.redis.pipeline();
-      for (const orgId of orgIds) pipeline.publish(this.channel, orgId);
-      await pipeline.exec();
+      // One PUBLISH per org (ioredis writes them together); each answers how many received it.
+      const received = await Promise.all(orgIds.map((orgId) => this.redis.publish(this.channel, orgId)));
+      this.subscribers = received.some((count) => count > 0);
     } catch (error) {
       // The log has the events; streams read it again at their next heartbeat.
       this.logger.warn({ err: { message: (error as Error).message }, orgs: orgIds.length }, 'event announcement not sent');
@@ -92,7 +88,6 @@ export class RedisEventAnnouncer implements EventAnnouncer, OnModuleDestroy {
 export class EventAnnouncementListener implements OnApplicationShutdown {
   private subscriber?: IORedis;
   private handlers?: EventAnnouncementHandlers;
-  private subscribed = false;
   private stopped = false;
   private catchUps: NodeJS.Timeout[] = [];
   private failures = 0;
@@ -105,11 +100,6 @@ export class EventAnnouncementListener implements OnApplicationShutdown {
   start(handlers: EventAnnouncementHandlers): void {
     if (this.handlers) throw new Error('The event announcement listener is already started');
     this.handlers = handlers;
-  }
-
-  /** True while subscribed. */
-  get listening(): boolean {
-    return this.subscribed;
   }
 
   /** Subscribe (connecting if needed) or stop (closing the connection). */
@@ -126,9 +116,6 @@ export class EventAnnouncementListener implements OnApplicationShutdown {
       if (from === channel) this.handlers?.appended(orgId);
     });
     subscriber.on('ready', () => void this.subscribe(subscriber, channel));
-    subscriber.on('close', () => {
-      if (this.subscriber === subscriber) this.subscribed = false;
-    });
     subscriber.on('error', (error: Error) => {
       this.failures++;
       if (this.failures === 1 || this.failures % 10 === 0) {
@@ -150,7 +137,6 @@ export class EventAnnouncementListener implements OnApplicationShutdown {
     // Once per subscription: when the replica takes its first stream, and after each reconnect.
     this.logger.info({ afterFailures: this.failures }, 'event announcements subscribed');
     this.failures = 0;
-    this.subscribed = true;
     this.handlers?.resynced();
     this.clearCatchUps();
     this.catchUps = CATCH_UP_MS.map((ms) => setTimeout(() => this.subscriber === subscriber && this.handlers?.resynced(), ms));
@@ -163,7 +149,6 @@ export class EventAnnouncementListener implements OnApplicationShutdown {
   private close(): void {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
-    this.subscribed = false;
     this.clearCatchUps();
     subscriber?.disconnect();
   }

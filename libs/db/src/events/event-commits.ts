@@ -15,9 +15,9 @@ import { EventType } from './event-types';
  */
 @Injectable()
 export class EventCommits implements OnModuleDestroy {
+  /** Orgs written since the last flush; a flush is scheduled whenever it is not empty. */
   private readonly pending = new Set<string>();
   private flushing?: Promise<void>;
-  private scheduled = false;
 
   constructor(
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
@@ -28,16 +28,15 @@ export class EventCommits implements OnModuleDestroy {
   committed(orgId: string, types: readonly EventType[]): void {
     for (const type of types) this.metrics.eventsWritten.inc({ type });
     if (!this.announcer) return;
+    const scheduled = this.pending.size > 0;
     this.pending.add(orgId);
-    if (this.scheduled) return;
-    this.scheduled = true;
+    if (scheduled) return;
     setImmediate(() => {
       this.flushing = this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.scheduled = false;
     const orgs = [...this.pending];
     this.pending.clear();
     await this.announcer?.announce(orgs);
